@@ -1,0 +1,301 @@
+"""The building blocks of every validator: findings, input tables, rules, the registry and the runner.
+
+A finding copies the shape of a Django system-check message (level, message, hint, id) plus the
+place in the user's file (see ``shared/spec/findings.md``). Rules are small classes with a stable
+code; the runner loops over them, and a rule that crashes becomes a ``C00.E999`` finding instead
+of hiding the others' results (pretix's check registry works the same way).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import traceback
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import pandas as pd
+
+ROW = "_row"  # column holding each record's spreadsheet row number (header row = 1)
+CODE_RE = re.compile(r"^C(\d{2})\.([EWI])(\d{3})$")
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Lower is worse; used to sort worst first."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+_LETTER_SEVERITY = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
+
+
+def fold(value: str) -> str:
+    """A light, stable normalisation for matching findings across runs (not the name rules)."""
+    value = unicodedata.normalize("NFKC", str(value or ""))
+    return " ".join(value.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Related:
+    file: str
+    rows: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "rows": list(self.rows)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    item: int
+    severity: Severity
+    message: str
+    hint: str = ""
+    file: str = ""
+    rows: tuple[int, ...] = ()
+    column: str = ""
+    value: str = ""
+    suggestion: str = ""
+    related: tuple[Related, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Rows are sorted and unique by contract; normalise here so no rule can get it wrong.
+        object.__setattr__(self, "rows", tuple(sorted({int(r) for r in self.rows})))
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+    @property
+    def match_key(self) -> str:
+        """Identity across re-runs: code + normalised value, never row numbers (rows move)."""
+        return f"{self.code}|{fold(self.value)}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (
+            self.item,
+            self.severity.rank,
+            self.code,
+            self.file,
+            self.rows,
+            self.value,
+            self.message,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["rows"] = list(self.rows)
+        data["related"] = [r.to_dict() for r in self.related]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        data = dict(data)
+        data["rows"] = tuple(data.get("rows") or ())
+        data["related"] = tuple(
+            Related(r["file"], tuple(r.get("rows") or ())) for r in data.get("related") or ()
+        )
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One loaded export: canonical-field columns (all text, "" when blank) plus ``_row``."""
+
+    kind: str
+    df: pd.DataFrame
+    file: str
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header as in file
+
+    def header(self, field_name: str) -> str:
+        """The column name the user sees in their own file, for a finding's ``column``."""
+        return self.columns.get(field_name, field_name)
+
+    def has(self, field_name: str) -> bool:
+        return field_name in self.df.columns
+
+    def col(self, field_name: str) -> pd.Series:
+        """A canonical column as text; an absent optional field reads as all blank."""
+        if field_name in self.df.columns:
+            return self.df[field_name].fillna("").astype(str)
+        return pd.Series([""] * len(self.df), index=self.df.index, dtype=object)
+
+    @property
+    def rows(self) -> pd.Series:
+        return self.df[ROW]
+
+
+@dataclass
+class Context:
+    """Everything a rule may read. ``memo`` shares expensive work (e.g. clustering) between rules."""
+
+    tables: dict[str, Table]
+    state_map: dict[str, str] = field(default_factory=dict)  # folded state name -> state type
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def table(self, kind: str) -> Table | None:
+        return self.tables.get(kind)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
+class Rule:
+    """One rule code. Subclasses set the class attributes and implement ``check``."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    needs: ClassVar[tuple[str, ...]] = ()  # export kinds without which the rule cannot run
+    uses: ClassVar[tuple[str, ...]] = ()  # export kinds it reads when present
+
+    @property
+    def item(self) -> int:
+        return int(CODE_RE.match(self.code).group(1))
+
+    @property
+    def severity(self) -> Severity:
+        return _LETTER_SEVERITY[CODE_RE.match(self.code).group(2)]
+
+    def missing(self, ctx: Context) -> tuple[str, ...]:
+        return tuple(k for k in self.needs if k not in ctx.tables)
+
+    def finding(self, message: str, **kwargs: Any) -> Finding:
+        """A finding of this rule's code, item and severity."""
+        return Finding(
+            code=self.code, item=self.item, severity=self.severity, message=message, **kwargs
+        )
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class DuplicateRuleError(ValueError):
+    pass
+
+
+class Registry:
+    """An ordered set of rules that refuses the same code twice."""
+
+    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+        self._rules: dict[str, Rule] = {}
+        for rule in rules:
+            self.register(rule)
+
+    def register(self, rule: Rule) -> Rule:
+        if not CODE_RE.match(rule.code):
+            raise ValueError(f"Rule code {rule.code!r} is not of the form C<nn>.<E|W|I><nnn>.")
+        if rule.code in self._rules:
+            raise DuplicateRuleError(f"Rule code {rule.code} is registered twice.")
+        self._rules[rule.code] = rule
+        return rule
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules.values())
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rules
+
+    def get(self, code: str) -> Rule:
+        return self._rules[code]
+
+    def for_items(self, items: Iterable[int] | None) -> list[Rule]:
+        if items is None:
+            return list(self)
+        wanted = set(items)
+        return [r for r in self if r.item in wanted]
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    timings: dict[str, float]  # rule code -> seconds
+    not_checked: dict[int, tuple[str, ...]]  # item -> missing export kinds
+
+    def summary(self) -> dict[str, Any]:
+        return summarise(self.findings)
+
+
+def summarise(findings: Iterable[Finding]) -> dict[str, Any]:
+    totals = {"error": 0, "warning": 0, "info": 0}
+    by_item: dict[str, dict[str, int]] = {}
+    for f in findings:
+        totals[f.severity.value] += 1
+        bucket = by_item.setdefault(str(f.item), {"error": 0, "warning": 0, "info": 0})
+        bucket[f.severity.value] += 1
+    return {**totals, "by_item": dict(sorted(by_item.items(), key=lambda kv: int(kv[0])))}
+
+
+def crash_finding(rule: Rule, ctx: Context, exc: BaseException) -> Finding:
+    files = ", ".join(ctx.tables[k].file for k in (*rule.needs, *rule.uses) if k in ctx.tables)
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    detail = f"{type(exc).__name__}: {exc}"
+    if where:
+        detail += f" (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+    return Finding(
+        code="C00.E999",
+        item=rule.item,
+        severity=Severity.ERROR,
+        message=f"Rule {rule.code} ({rule.title}) could not check {files or 'the files'}.",
+        hint=f"The other rules still ran. Please report this to the Liftoff team: {detail}",
+        file=files.split(", ")[0] if files else "",
+        value=rule.code,
+    )
+
+
+def not_checked_finding(item: int, missing: tuple[str, ...]) -> Finding:
+    from audits.kinds import KINDS  # local: keeps base importable on its own
+
+    labels = ", ".join(KINDS[k].label if k in KINDS else k for k in missing)
+    return Finding(
+        code="C00.I001",
+        item=item,
+        severity=Severity.INFO,
+        message=f"Step {item} was not checked: it needs {labels}.",
+        hint="Upload the missing export(s) to check this step. Not checked is not passed.",
+        value=",".join(missing),
+    )
+
+
+def run_rules(
+    rules: Iterable[Rule],
+    ctx: Context,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> RunResult:
+    """Run each rule; a crash becomes C00.E999; missing inputs become one C00.I001 per item."""
+    rules = list(rules)
+    findings: list[Finding] = []
+    timings: dict[str, float] = {}
+    not_checked: dict[int, set[str]] = {}
+    for index, rule in enumerate(rules):
+        missing = rule.missing(ctx)
+        if missing:
+            not_checked.setdefault(rule.item, set()).update(missing)
+        else:
+            started = time.perf_counter()
+            try:
+                findings.extend(rule.check(ctx))
+            except Exception as exc:  # one bad rule never hides the others' results
+                findings.append(crash_finding(rule, ctx, exc))
+            timings[rule.code] = time.perf_counter() - started
+        if progress:
+            progress(index + 1, len(rules), rule.code)
+    for item, missing in not_checked.items():
+        findings.append(not_checked_finding(item, tuple(sorted(missing))))
+    findings.sort(key=lambda f: f.sort_key)
+    return RunResult(
+        findings=findings,
+        timings=timings,
+        not_checked={k: tuple(sorted(v)) for k, v in sorted(not_checked.items())},
+    )
