@@ -1,0 +1,169 @@
+"""Uploads (content-addressed, never modified), column mappings, validation runs and findings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from audits.kinds import KIND_CHOICES
+
+
+class StoredFile(models.Model):
+    """Bytes exactly as received, addressed by their SHA-256: the same bytes are stored once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    blob = models.FileField(upload_to="uploads/", max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}… ({self.size} bytes)"
+
+
+class UploadStatus(models.TextChoices):
+    ACCEPTED = "accepted", "Loaded"
+    NEEDS_MAPPING = "needs_mapping", "Needs column mapping"
+    NEEDS_CONFIRMATION = "needs_confirmation", "Some rows could not be read"
+    REJECTED = "rejected", "Refused"
+
+
+class Upload(models.Model):
+    """One file a person gave us for a practice, with what loading made of it. The newest
+    accepted upload of a kind is the one the next run reads; older ones stay as history."""
+
+    practice = models.ForeignKey(
+        "wizard.Practice", on_delete=models.CASCADE, related_name="uploads"
+    )
+    onboarding = models.ForeignKey(
+        "wizard.Onboarding", on_delete=models.CASCADE, related_name="uploads"
+    )
+    step_key = models.CharField(max_length=40, blank=True)
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="uploads")
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES, blank=True)
+    status = models.CharField(max_length=20, choices=UploadStatus)
+    rows = models.PositiveIntegerField(default=0)
+    columns = models.JSONField(default=dict)  # canonical field -> header as in the file
+    report = models.JSONField(default=dict)  # what loading did: encoding, delimiter, skipped rows…
+    error = models.JSONField(default=dict)  # code, message, details when refused or pending
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-uploaded_at", "-pk")
+        indexes = [models.Index(fields=("onboarding", "kind", "status", "superseded_at"))]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def sha256(self) -> str:
+        return self.stored_file.sha256
+
+
+class ColumnMapping(models.Model):
+    """A confirmed mapping for a header set, remembered per practice and reused automatically."""
+
+    practice = models.ForeignKey(
+        "wizard.Practice", on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    header_signature = models.CharField(max_length=64)
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    mapping = models.JSONField()  # canonical field -> header
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("practice", "header_signature"), name="one_mapping_per_header_set"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} mapping for {self.practice}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class ValidationRun(models.Model):
+    practice = models.ForeignKey(
+        "wizard.Practice", on_delete=models.CASCADE, related_name="validation_runs"
+    )
+    onboarding = models.ForeignKey(
+        "wizard.Onboarding", on_delete=models.CASCADE, related_name="validation_runs"
+    )
+    step_key = models.CharField(max_length=40, blank=True)  # blank: the whole onboarding
+    items = models.JSONField(default=list)  # checklist item numbers this run checks
+    uploads = models.ManyToManyField(Upload, related_name="runs")
+    status = models.CharField(max_length=10, choices=RunStatus, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    progress_note = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    counts = models.JSONField(default=dict)  # {"error": n, "warning": n, "info": n}
+    timings = models.JSONField(default=dict)  # rule code -> seconds
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("onboarding", "step_key", "status"))]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+    INFO = "info", "Info"
+
+
+class Finding(models.Model):
+    """A stored finding of one run, in the shape of ``audits.validators.base.Finding``."""
+
+    run = models.ForeignKey(ValidationRun, on_delete=models.CASCADE, related_name="findings")
+    position = models.PositiveIntegerField()  # deterministic order within the run
+    code = models.CharField(max_length=10)
+    item = models.PositiveSmallIntegerField()
+    severity = models.CharField(max_length=10, choices=Severity)
+    message = models.TextField()
+    hint = models.TextField(blank=True)
+    file = models.CharField(max_length=255, blank=True)
+    rows = models.JSONField(default=list)
+    column = models.CharField(max_length=255, blank=True)
+    value = models.TextField(blank=True)
+    suggestion = models.TextField(blank=True)
+    related = models.JSONField(default=list)
+    match_key = models.CharField(max_length=500, db_index=True)
+
+    class Meta:
+        ordering = ("run", "position")
+        indexes = [
+            models.Index(fields=("run", "position")),
+            models.Index(fields=("run", "item", "severity")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

@@ -1,0 +1,44 @@
+"""Reads of uploads and runs that views and the wizard's status logic share."""
+
+from __future__ import annotations
+
+from audits.models import RunStatus, Severity, Upload, UploadStatus, ValidationRun
+
+
+def current_uploads(onboarding) -> dict[str, Upload]:
+    """The newest accepted upload of each kind: what the next run reads."""
+    uploads = (
+        Upload.objects.filter(
+            onboarding=onboarding, status=UploadStatus.ACCEPTED, superseded_at__isnull=True
+        )
+        .select_related("stored_file")
+        .order_by("kind", "-uploaded_at", "-pk")
+    )
+    current: dict[str, Upload] = {}
+    for upload in uploads:
+        current.setdefault(upload.kind, upload)
+    return current
+
+
+def latest_run(onboarding, step_key: str) -> ValidationRun | None:
+    return (
+        ValidationRun.objects.filter(onboarding=onboarding, step_key=step_key)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def latest_finished_run(onboarding, step_key: str) -> ValidationRun | None:
+    return (
+        ValidationRun.objects.filter(
+            onboarding=onboarding,
+            step_key=step_key,
+            status__in=(RunStatus.SUCCEEDED, RunStatus.FAILED),
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def error_count(run: ValidationRun) -> int:
+    return run.findings.filter(severity=Severity.ERROR).count()

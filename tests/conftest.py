@@ -1,0 +1,236 @@
+"""Personas and real-service fixtures shared by the whole suite.
+
+Personas (as healthchecks has Alice, Bob and Charlie): ``manager`` (practice manager of
+``practice``), ``staff`` (practice staff), ``lead`` and ``specialist`` (the onboarding team of
+``organisation``), and ``outsider`` (the lead of another organisation, owning ``other_practice``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from config.celery import app as celery_app
+from wizard import services
+from wizard.models import Membership, Organisation, Practice, Role
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PASSWORD = "correct-horse-battery-staple"
+
+
+def need(reason: str) -> None:
+    """Skip locally when a real service is missing; under CI that is a failure, never a skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must run real-service tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run tasks in-process; the real-worker fixture switches this off."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def make_user(username: str, role: Role, organisation: Organisation, practice=None):
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=username,
+        password=PASSWORD,
+        first_name=username.split("@")[0].title(),
+    )
+    Membership.objects.create(user=user, organisation=organisation, practice=practice, role=role)
+    return user
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return Organisation.objects.create(name="Summit Onboarding", slug="summit")
+
+
+@pytest.fixture
+def practice(organisation) -> Practice:
+    return services.create_practice(organisation=organisation, name="Harbour & Co")
+
+
+@pytest.fixture
+def other_organisation(db) -> Organisation:
+    return Organisation.objects.create(name="Rival Onboarding", slug="rival")
+
+
+@pytest.fixture
+def other_practice(other_organisation) -> Practice:
+    return services.create_practice(organisation=other_organisation, name="Elsewhere Partners")
+
+
+@pytest.fixture
+def manager(organisation, practice):
+    return make_user("manager@harbour.example", Role.PRACTICE_MANAGER, organisation, practice)
+
+
+@pytest.fixture
+def staff(organisation, practice):
+    return make_user("staff@harbour.example", Role.PRACTICE_STAFF, organisation, practice)
+
+
+@pytest.fixture
+def lead(organisation):
+    return make_user("lead@summit.example", Role.ONBOARDING_LEAD, organisation)
+
+
+@pytest.fixture
+def specialist(organisation):
+    return make_user("specialist@summit.example", Role.ONBOARDING_SPECIALIST, organisation)
+
+
+@pytest.fixture
+def outsider(other_organisation, other_practice):
+    return make_user("lead@rival.example", Role.ONBOARDING_LEAD, other_organisation)
+
+
+@pytest.fixture
+def client_for():
+    def login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- real services -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_services(transactional_db):
+    """PostgreSQL as the database and a reachable Redis, or skip (fail under CI)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        need("real-service test needs DATABASE_URL pointing at PostgreSQL")
+    redis_url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    if not redis_url or not redis_url.startswith("redis"):
+        need("real-service test needs REDIS_URL")
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        need(f"Redis at {redis_url} is not reachable: {exc}")
+    return redis_url
+
+
+class WorkerProcess:
+    def __init__(self, queue: str, log: Path, env: dict[str, str]) -> None:
+        self.queue, self.log, self.env = queue, log, env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--queues",
+                self.queue,
+                "--concurrency",
+                "1",
+                "--pool",
+                "prefork",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early:\n{self.log.read_text()[-3000:]}")
+            if "ready." in self.log.read_text(errors="replace"):
+                return
+            time.sleep(0.2)
+        raise RuntimeError(
+            f"Celery worker not ready in {timeout}s:\n{self.log.read_text()[-3000:]}"
+        )
+
+    def children(self) -> list[int]:
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return [int(p) for p in out.stdout.split()]
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_worker(real_services, settings, tmp_path):
+    """A real Celery worker process on Redis, reading and writing the PostgreSQL test database."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    queue = celery_app.conf.task_default_queue
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": real_services,
+        "LIFTOFF_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "LIFTOFF_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_DEBUG": "1",
+    }
+    worker = WorkerProcess(queue, tmp_path / "worker.log", env)
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()  # messages left by an earlier, interrupted session
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 30, interval: float = 0.2, what: str = "condition"):
+    """Poll until ``predicate()`` is truthy; return its value (polling, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

@@ -1,0 +1,59 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import envbool, envint
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_it_reads_booleans_strictly(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "off")
+    assert envbool("X_FLAG", True) is False
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        envbool("X_FLAG", True)
+
+
+def test_it_reads_integers_strictly(monkeypatch):
+    monkeypatch.setenv("X_NUM", "12")
+    assert envint("X_NUM", 1) == 12
+    monkeypatch.setenv("X_NUM", "12mb")
+    with pytest.raises(ImproperlyConfigured, match="X_NUM"):
+        envint("X_NUM", 1)
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_passes_the_deployment_checks_in_production():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x7" * 30 + "-production-secret-from-the-environment",
+        DJANGO_ALLOWED_HOSTS="liftoff.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    result = _manage("check", DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="liftoff.example.com")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr

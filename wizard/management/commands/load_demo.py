@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from wizard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo onboarding team, practice and users (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the app runs.")
+
+    def handle(self, *args, **options):
+        organisation, practice = load_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {organisation} → {practice}"))
+        self.stdout.write(
+            f"\n  Log in at {options['url']}accounts/login/  (password: {DEMO_PASSWORD})"
+        )
+        for user in DEMO_USERS:
+            self.stdout.write(f"    {user.role.label:<22} {user.username}")
+        self.stdout.write("")

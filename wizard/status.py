@@ -1,0 +1,63 @@
+"""What a step's status is, derived from its attestations, uploads, runs and sign-offs.
+
+Status is stored on ``StepProgress`` (so lists are cheap) but always recomputed here after a state
+change, never set by hand elsewhere.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from audits.kinds import KINDS
+from audits.models import RunStatus
+from audits.selectors import current_uploads, error_count, latest_run
+from wizard.models import StepProgress, StepStatus
+
+
+def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepStatus, str]:
+    step = progress.step
+    onboarding = progress.onboarding
+    uploads = current_uploads(onboarding) if uploads is None else uploads
+    attested = step.needs_attestation and progress.attestations.exists()
+    present = [k for k in step.all_exports if k in uploads]
+    missing = [k for k in step.exports if k not in uploads]
+    run = latest_run(onboarding, step.key) if step.all_exports else None
+
+    if not attested and not present and run is None:
+        return StepStatus.NOT_STARTED, _todo(step, attested, missing)
+    if run is not None and run.status == RunStatus.FAILED:
+        return StepStatus.NEEDS_ATTENTION, "The last check failed to run. Run it again."
+    if run is not None and run.status == RunStatus.SUCCEEDED:
+        errors = error_count(run)
+        if errors:
+            return StepStatus.NEEDS_ATTENTION, f"{errors} error(s) to fix or waive."
+    todo = _todo(step, attested, missing)
+    if todo:
+        return StepStatus.IN_PROGRESS, todo
+    if present and (run is None or not run.is_finished):
+        return StepStatus.IN_PROGRESS, "Checking your exports…"
+    return StepStatus.READY, "Ready for sign-off."
+
+
+def _todo(step, attested: bool, missing: list[str]) -> str:
+    parts = []
+    if step.needs_attestation and not attested:
+        parts.append("Confirm the setting")
+    if missing:
+        parts.append("Upload " + ", ".join(KINDS[k].label for k in missing))
+    return "; ".join(parts) + ("." if parts else "")
+
+
+def refresh(progress: StepProgress, uploads: dict | None = None) -> StepProgress:
+    status, note = compute(progress, uploads)
+    if (status, note) != (progress.status, progress.status_note):
+        progress.status, progress.status_note = status, note
+        progress.updated_at = timezone.now()
+        progress.save(update_fields=["status", "status_note", "updated_at"])
+    return progress
+
+
+def refresh_all(onboarding) -> None:
+    uploads = current_uploads(onboarding)
+    for progress in onboarding.steps.all():
+        refresh(progress, uploads)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from wizard import views
+
+app_name = "wizard"
+
+urlpatterns = [
+    path("practices/", views.practice_list, name="practice_list"),
+    path("practices/<int:pk>/", views.overview, name="overview"),
+    path("practices/<int:pk>/activity/", views.activity, name="activity"),
+    path("practices/<int:pk>/steps/<slug:key>/", views.step_detail, name="step"),
+    path("practices/<int:pk>/steps/<slug:key>/attest/", views.attest, name="attest"),
+]
