@@ -288,3 +288,162 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+
+
+class SignOff(models.Model):
+    """A signature on one step, with the evidence it was based on. Never edited in place except
+    to mark it stale, countersigned or revoked; the history keeps every sign-off."""
+
+    progress = models.ForeignKey(StepProgress, on_delete=models.CASCADE, related_name="sign_offs")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_by_label = models.CharField(max_length=300)
+    role = models.CharField(max_length=20, choices=Role)
+    signed_at = models.DateTimeField(default=timezone.now)
+    run = models.ForeignKey(
+        "audits.ValidationRun", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attestation = models.ForeignKey(
+        Attestation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = models.JSONField(default=list)  # [{"kind", "name", "sha256", "upload"}]
+    summary = models.JSONField(default=dict)  # counts, waivers and acknowledgements signed over
+    statement = models.TextField(blank=True)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    stale_at = models.DateTimeField(null=True, blank=True)
+    stale_reason = models.CharField(max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ("-signed_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"Step {self.progress.number} signed by {self.signed_by_label}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.stale_at is None and self.revoked_at is None
+
+
+class Waiver(models.Model):
+    """An error accepted with a written reason. Follows its finding across re-runs by match key."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="waivers")
+    step_key = models.CharField(max_length=40)
+    code = models.CharField(max_length=10)
+    match_key = models.CharField(max_length=500)
+    value = models.TextField(blank=True)
+    data_fingerprint = models.CharField(max_length=64, blank=True)  # rows/suggestion when waived
+    reason = models.TextField()
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    waived_by_label = models.CharField(max_length=300)
+    waived_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-waived_at", "-pk")
+        indexes = [models.Index(fields=("onboarding", "step_key", "match_key"))]
+
+    def __str__(self) -> str:
+        return f"{self.code} waived by {self.waived_by_label}"
+
+
+class Acknowledgement(models.Model):
+    """A warning a person has read and accepted. Follows its finding across re-runs."""
+
+    onboarding = models.ForeignKey(
+        Onboarding, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    step_key = models.CharField(max_length=40)
+    code = models.CharField(max_length=10)
+    match_key = models.CharField(max_length=500)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-acknowledged_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("onboarding", "step_key", "match_key"), name="one_ack_per_finding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} acknowledged"
+
+
+class Invitation(models.Model):
+    """A signed, single-use, expiring invitation to join an organisation's team or a practice."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} ({self.get_role_display()})"
+
+
+class NotificationPreference(models.Model):
+    """Which emails a user wants; absent means the defaults (all on)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    step_signed = models.BooleanField(default=True)
+    run_failed = models.BooleanField(default=True)
+    practice_stuck = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"Notifications for {self.user}"
+
+
+class StuckNotice(models.Model):
+    """One per practice and stuck period: the daily beat task never sends the same email twice."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="stuck_notices")
+    since = models.DateTimeField()  # the last activity the notice was about
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("practice", "since"), name="one_notice_per_stuck_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} stuck since {self.since:%Y-%m-%d}"
