@@ -19,5 +19,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("wizard.urls")),
+    path("", include("audits.urls")),
     path("admin/", admin.site.urls),
 ]

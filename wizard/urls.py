@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wizard import views
+from wizard import urls_signoff, urls_team, views
 
 app_name = "wizard"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("practices/<int:pk>/activity/", views.activity, name="activity"),
     path("practices/<int:pk>/steps/<slug:key>/", views.step_detail, name="step"),
     path("practices/<int:pk>/steps/<slug:key>/attest/", views.attest, name="attest"),
+    *urls_signoff.urlpatterns,
+    *urls_team.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""URL patterns (included by audits/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns (included by wizard/urls.py)."""
+
+urlpatterns: list = []
