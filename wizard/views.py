@@ -11,6 +11,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -93,6 +94,7 @@ def _step_context(request, practice: Practice, onboarding: Onboarding, key: str,
         form = AttestationForm(
             initial={
                 "checked_by": request.user.get_full_name() or request.user.get_username(),
+                "checked_on": timezone.localdate(),
                 "submission_token": uuid.uuid4(),
             }
         )
