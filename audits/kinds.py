@@ -116,13 +116,32 @@ KINDS: dict[str, ExportKind] = {
                 Field("due_date", aliases=("Due Date", "Due"), type=FieldType.DATE),
                 Field(
                     "client_order_no",
-                    aliases=("Client Order No.", "Client Order Number", "Order No.", "Order Number"),
+                    aliases=(
+                        "Client Order No.",
+                        "Client Order Number",
+                        "Order No.",
+                        "Order Number",
+                    ),
                 ),
                 Field("budget", aliases=("Budget",), type=FieldType.NUMBER),
             ),
             example_rows=(
-                ("J000123", "Jane Smith", "Annual Compliance 2026", "Annual Compliance", "", "In Progress"),
-                ("J000124", "Blue Bell Group Ltd", "Bookkeeping 2026", "Bookkeeping", "", "Planned"),
+                (
+                    "J000123",
+                    "Jane Smith",
+                    "Annual Compliance 2026",
+                    "Annual Compliance",
+                    "",
+                    "In Progress",
+                ),
+                (
+                    "J000124",
+                    "Blue Bell Group Ltd",
+                    "Bookkeeping 2026",
+                    "Bookkeeping",
+                    "",
+                    "Planned",
+                ),
             ),
         ),
         ExportKind(
@@ -204,8 +223,22 @@ KINDS: dict[str, ExportKind] = {
                 Field("xpm_job_template", aliases=("XPM Job Template", "Job Template", "Template")),
             ),
             example_rows=(
-                ("Annual accounts", "Compliance", "Recurring", "Annually", "2400", "Annual Compliance"),
-                ("Monthly bookkeeping", "Bookkeeping", "Recurring", "Monthly", "300", "Bookkeeping"),
+                (
+                    "Annual accounts",
+                    "Compliance",
+                    "Recurring",
+                    "Annually",
+                    "2400",
+                    "Annual Compliance",
+                ),
+                (
+                    "Monthly bookkeeping",
+                    "Bookkeeping",
+                    "Recurring",
+                    "Monthly",
+                    "300",
+                    "Bookkeeping",
+                ),
             ),
         ),
         ExportKind(
@@ -229,7 +262,14 @@ KINDS: dict[str, ExportKind] = {
             ),
             example_rows=(
                 ("PROP-1001", "Jane Smith", "Annual accounts", "Annually", "Proposal", "2400"),
-                ("PROP-1002", "Blue Bell Group Ltd", "Monthly bookkeeping", "Monthly", "Proposal", "300"),
+                (
+                    "PROP-1002",
+                    "Blue Bell Group Ltd",
+                    "Monthly bookkeeping",
+                    "Monthly",
+                    "Proposal",
+                    "300",
+                ),
             ),
         ),
         ExportKind(
@@ -269,8 +309,22 @@ KINDS: dict[str, ExportKind] = {
                 Field("status", aliases=("Status",)),
             ),
             example_rows=(
-                ("Jane Smith", "INV-0001", "PROP-1001", "2026-07-01", "2026-07-15", "Annual accounts"),
-                ("Blue Bell Group Ltd", "INV-0002", "PROP-1002", "2026-07-01", "2026-07-15", "Bookkeeping"),
+                (
+                    "Jane Smith",
+                    "INV-0001",
+                    "PROP-1001",
+                    "2026-07-01",
+                    "2026-07-15",
+                    "Annual accounts",
+                ),
+                (
+                    "Blue Bell Group Ltd",
+                    "INV-0002",
+                    "PROP-1002",
+                    "2026-07-01",
+                    "2026-07-15",
+                    "Bookkeeping",
+                ),
             ),
         ),
     )

@@ -14,7 +14,7 @@ import unicodedata
 import pandas as pd
 
 # One token stands for every legal suffix, so "Blue Bell Pty Ltd" == "Blue Bell Limited".
-LEGAL_SUFFIX_TOKEN = "<legal>"
+LEGAL_SUFFIX_TOKEN = "<legal>"  # noqa: S105 - a token, not a password
 _LEGAL_SUFFIXES = (
     "pty ltd",
     "pty limited",

@@ -17,7 +17,9 @@ def make_table(kind: str, rows: list[dict[str, str]], file: str | None = None) -
     return Table(kind=kind, df=df, file=file or f"{kind}.csv", columns={f: f for f in used})
 
 
-def make_context(state_map: dict[str, str] | None = None, **tables: list[dict[str, str]]) -> Context:
+def make_context(
+    state_map: dict[str, str] | None = None, **tables: list[dict[str, str]]
+) -> Context:
     """``make_context(xpm_clients=[{...}], xero_contacts=[{...}])``."""
     return Context(
         tables={kind: make_table(kind, rows) for kind, rows in tables.items()},

@@ -32,7 +32,9 @@ def chromium_page(base_url: str) -> Iterator:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
-            context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+            context = browser.new_context(
+                base_url=base_url, viewport={"width": 1280, "height": 900}
+            )
             page = context.new_page()
             page.set_default_timeout(15_000)
             yield page
