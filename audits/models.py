@@ -167,3 +167,37 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+class StateType(models.TextChoices):
+    """XPM's job-state types (Business → Settings → Job states)."""
+
+    STANDARD = "standard", "Standard"
+    ON_HOLD = "on_hold", "On Hold"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class StateMapping(models.Model):
+    """A practice's confirmed type for one XPM job-state name (checklist step 11)."""
+
+    practice = models.ForeignKey(
+        "wizard.Practice", on_delete=models.CASCADE, related_name="state_mappings"
+    )
+    state_name = models.CharField(max_length=100)
+    state_type = models.CharField(max_length=20, choices=StateType)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("state_name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("practice", "state_name"), name="one_type_per_state_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_name} → {self.get_state_type_display()}"
