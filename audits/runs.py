@@ -183,7 +183,11 @@ def confirmed_state_map(practice) -> dict[str, str]:
 
 def state_map_for(practice) -> dict[str, str]:
     """What the rules read: the defaults overlaid with the practice's confirmed choices, folded."""
-    confirmed = confirmed_state_map(practice)
+    return folded_state_map(confirmed_state_map(practice))
+
+
+def folded_state_map(confirmed: dict[str, str]) -> dict[str, str]:
+    """Defaults overlaid with confirmed choices (name -> type), keyed by folded name."""
     try:
         from audits.validators.job_states import effective_state_map
     except ImportError:  # the step 11 rules are not there yet
@@ -350,7 +354,10 @@ class _Heartbeat:
 
 
 def inputs_for(run: ValidationRun) -> list[InputFile]:
-    uploads = run.uploads.select_related("stored_file").order_by("kind", "pk")
+    return inputs_for_uploads(run.uploads.select_related("stored_file").order_by("kind", "pk"))
+
+
+def inputs_for_uploads(uploads: Iterable[Upload]) -> list[InputFile]:
     inputs = []
     for upload in uploads:
         with upload.stored_file.blob.open("rb") as fh:
