@@ -231,7 +231,7 @@ Geoffrey Warren Murray Bruce Quentin Rafael Joaquín Philip Stephen
 )
 FIRST_F = _words(
     """
-Charlotte Olivia Amelia Isla Mia Ava Grace Chloe Sophie Emily Ruby Harper Matilda Evie Zoë Chloé
+Charlotte Olivia Amelia Isla Mia Ava Grace Sophie Emily Ruby Harper Matilda Evie Zoë Chloé
 Renée Hélène Inès Léa Mélanie Élodie Ingrid Astrid Sigrid Freya Maja Annika Lucía Sofía María
 Carmen Elena Isabel Paula Giulia Francesca Chiara Alessia Priya Ananya Deepika Kavya Meera Aisha
 Fatima Leila Yasmin Noor Mei Ling Yuki Sakura Hana Linh Thuy Ngoc Siobhán Aoife Niamh Róisín
@@ -715,7 +715,7 @@ def _ascii(text: str) -> str:
 
 
 def _dmy(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 def _money(value: float) -> str:
@@ -908,7 +908,7 @@ class _Practice:
                 return value
         raise RuntimeError("ran out of unique values")
 
-    def phone(self, mobile: bool) -> str:
+    def phone(self, mobile: bool, region: str = "NSW") -> str:
         rng = self.rng
         if mobile:
             return self.unique(
@@ -917,7 +917,9 @@ class _Practice:
                     f"04{rng.randint(0, 99):02d} {rng.randint(0, 999):03d} {rng.randint(0, 999):03d}"
                 ),
             )
-        area = rng.choice(["02", "03", "07", "08"])
+        area = {"VIC": "03", "TAS": "03", "QLD": "07", "SA": "08", "WA": "08", "NT": "08"}.get(
+            region, "02"
+        )
         return self.unique(
             self.used_phones,
             lambda: f"({area}) {rng.randint(3000, 9999)} {rng.randint(0, 9999):04d}",
@@ -1015,6 +1017,7 @@ class _Practice:
     def new_client(self, kind: str, preset: tuple | None = None) -> Client:
         rng = self.rng
         c = Client(idx=len(self.clients) + len(self.extra_rows), kind=kind, name="")
+        c.address, c.city, c.postcode, c.region = self.address()
         if kind == "individual":
             first, last, _male = preset or self.person()
             c.name, c.first, c.last = f"{first} {last}", first, last
@@ -1041,7 +1044,7 @@ class _Practice:
             c.email = self.email(
                 rng.choice(["accounts", "admin", "office", "info"]), f"{slug}.example"
             )
-            c.phone = self.phone(False)
+            c.phone = self.phone(False, c.region)
             c.tax = self.tax(11)
             if kind == "company":
                 c.services = ["annual"]
@@ -1055,7 +1058,6 @@ class _Practice:
             else:
                 c.services = ["annual"] + (["bookkeeping"] if rng.random() < 0.4 else [])
             c.prior = ["Annual Compliance"]
-        c.address, c.city, c.postcode, c.region = self.address()
         c.job_manager = rng.choice(self.managers).values[0]
         c.partner = rng.choice(self.partners).values[0]
         c.account_manager = c.partner if rng.random() < 0.3 else c.job_manager
@@ -1320,7 +1322,7 @@ class _Practice:
         # -- item 13.W002 / W003 last: they need fuzzy isolation from every other name ----------
         contacts = self.contact_names()
         victims = self.isolated(
-            [c for c in self.pool if not c.victim][: 3 * n],
+            [c for c in self.pool if not c.victim][: 6 * n],
             contacts,
             n,
         )
@@ -1332,7 +1334,7 @@ class _Practice:
         if n:
             xpm_names = [name_key(c.name) for c in self.clients + self.extra_rows if c.name]
             fresh = []
-            for _ in range(3 * n):
+            for _ in range(6 * n):
                 kind = self.rng.choice(["company", "company", "trust"])
                 name, _base = self.org_name(kind)
                 fresh.append(name)

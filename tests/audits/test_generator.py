@@ -122,10 +122,16 @@ def fold(value: str) -> str:
     return re.sub(r"\s+", "", value).casefold()
 
 
-@pytest.fixture(scope="module")
-def default_1000(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default")
-    generate(out, clients=1000, seed=1, problems="default")
+@pytest.fixture(
+    scope="module",
+    params=[("default", 1000, 1), ("heavy", 1000, 2), ("default", 200, 11), ("heavy", 3000, 12)],
+    ids=lambda p: f"{p[0]}-{p[1]}-seed{p[2]}",
+)
+def default_1000(request, tmp_path_factory) -> Path:
+    """Practices with problems (default and heavy, small and larger): the oracle runs on each."""
+    problems, clients, seed = request.param
+    out = tmp_path_factory.mktemp(problems)
+    generate(out, clients=clients, seed=seed, problems=problems)
     return out
 
 
@@ -174,8 +180,9 @@ def test_it_labels_nothing_when_problems_none(clean_1000):
     assert doc["problems"] == "none"
 
 
-def test_it_labels_every_data_rule_in_default_mode(default_1000):
-    doc = labels_of(default_1000)
+def test_it_labels_every_data_rule_in_default_mode(tmp_path):
+    generate(tmp_path, clients=1000, seed=1)
+    doc = labels_of(tmp_path)
     missing = [c for c in DATA_RULE_CODES if not doc["labels"].get(c)]
     assert missing == []
     assert set(doc["labels"]) <= set(DATA_RULE_CODES)
@@ -198,7 +205,8 @@ def test_it_injects_more_problems_when_heavy(tmp_path):
 def test_it_writes_the_documented_labels_format(default_1000):
     doc = labels_of(default_1000)
     assert doc["version"] == 1
-    assert (doc["seed"], doc["clients"], doc["problems"]) == (1, 1000, "default")
+    assert doc["seed"] >= 1 and doc["clients"] in (200, 1000, 3000)
+    assert doc["problems"] in ("default", "heavy")
     assert doc["files"] == FILES
     for code, entries in doc["labels"].items():
         assert re.fullmatch(r"C\d{2}\.[EWI]\d{3}", code)
@@ -580,3 +588,114 @@ def test_it_runs_the_management_command_when_django_is_configured(tmp_path):
     )
     assert "labels.json" in out.getvalue()
     assert (tmp_path / "labels.json").exists() and (tmp_path / "xpm_clients.csv").exists()
+
+
+CODE_RE = re.compile(
+    r"^\d+ |^[A-Z]{2,4}\d{2} - |^(zz|xx) | - DO NOT USE$| \(old\)$| \[[A-Z]{2,4}\d{2}\]$"
+)
+EXTRA_RE = re.compile(r"subscription|licen[cs]e|disbursement", re.IGNORECASE)
+
+
+def test_it_labels_every_internal_code_in_a_client_name(default_1000, default_tables):
+    doc = labels_of(default_1000)
+    coded = {
+        (r["name"], (r["_row"],))
+        for r in default_tables["xpm_clients"]
+        if CODE_RE.search(r["name"])
+    }
+    assert labelled(doc, "C12.E001") == coded
+    xero = {r["name"] for r in default_tables["xero_contacts"]}
+    code_only = {(n, rows) for n, rows in coded if CODE_RE.sub("", n) in xero and n not in xero}
+    assert labelled(doc, "C12.E002") == code_only
+
+
+def test_it_labels_every_adhoc_and_subscription_job(default_1000, default_tables):
+    doc = labels_of(default_1000)
+    proposals = {p["proposal"] for p in default_tables["ignition_proposals"]}
+    adhoc = set()
+    for j in default_tables["xpm_jobs"]:
+        if re.fullmatch(r"ad hoc( job)?|misc(ellaneous)?( work)?", j["name"], re.IGNORECASE):
+            adhoc.add((j["name"], (j["_row"],)))
+        elif j["client_order_no"] and j["client_order_no"] not in proposals:
+            adhoc.add((j["client_order_no"], (j["_row"],)))
+    assert labelled(doc, "C14.W001") == adhoc
+    subs = {
+        (j["name"], (j["_row"],)) for j in default_tables["xpm_jobs"] if EXTRA_RE.search(j["name"])
+    }
+    assert labelled(doc, "C15.W002") == subs
+    lines = {
+        (p["service"], (p["_row"],))
+        for p in default_tables["ignition_proposals"]
+        if EXTRA_RE.search(p["service"])
+    }
+    assert labelled(doc, "C15.E001") == lines
+
+
+def test_it_labels_every_shared_identifier(default_1000, default_tables):
+    doc = labels_of(default_1000)
+    expected = set()
+    for key in ("email", "tax_number"):
+        owners: dict[str, list[dict]] = defaultdict(list)
+        for r in default_tables["xpm_clients"]:
+            if r[key]:
+                owners[r[key]].append(r)
+        for value, rows in owners.items():
+            if len({normalise_name(r["name"]) for r in rows}) > 1:
+                expected.add((value, tuple(sorted(r["_row"] for r in rows))))
+    assert labelled(doc, "C05.W003") == expected
+
+
+def test_it_labels_every_template_and_library_problem(default_1000, default_tables):
+    doc = labels_of(default_1000)
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for r in default_tables["xpm_job_templates"]:
+        rows[r["template"]].append(r)
+    e001, w002, w003 = set(), set(), set()
+    for name, items in rows.items():
+        tasks = [r["task"] for r in items]
+        row_numbers = tuple(r["_row"] for r in items)
+        text = f"{name} {items[0]['category']}"
+        bookkeeping = re.search(r"bookkeeping|bas|gst|vat|payroll|monthly", text, re.IGNORECASE)
+        monthly = len(tasks) == 12 and len({MONTH_RE.search(t).group(0) for t in tasks}) == 12
+        if bookkeeping and not monthly:
+            e001.add((name, row_numbers))
+        if MONTH_RE.search(name):
+            w002.add((name, row_numbers))
+        for task, count in Counter(tasks).items():
+            if count > 1:
+                w003.add((task, tuple(r["_row"] for r in items if r["task"] == task)))
+    assert labelled(doc, "C07.E001") == e001
+    assert labelled(doc, "C07.W002") == w002
+    assert labelled(doc, "C07.W003") == w003
+    services = default_tables["ignition_services"]
+    templates = set(rows)
+    assert labelled(doc, "C08.E001") == {
+        (s["service"], (s["_row"],))
+        for s in services
+        if s["billing_type"] == "Recurring" and not s["xpm_job_template"]
+    }
+    assert labelled(doc, "C08.E002") == {
+        (s["xpm_job_template"], (s["_row"],))
+        for s in services
+        if s["xpm_job_template"] and s["xpm_job_template"] not in templates
+    }
+    assert labelled(doc, "C08.W003") == {
+        (s["service"], (s["_row"],))
+        for s in services
+        if s["billing_type"] == "One-off" and not s["xpm_job_template"]
+    }
+
+
+def test_it_labels_every_group_member_without_a_job(default_1000, default_tables):
+    doc = labels_of(default_1000)
+    job_clients = {j["client"] for j in default_tables["xpm_jobs"]}
+    members: dict[str, list[dict]] = defaultdict(list)
+    for r in default_tables["xpm_clients"]:
+        if r["group"]:
+            members[r["group"]].append(r)
+    expected = set()
+    for rows in members.values():
+        with_jobs = [r for r in rows if r["name"] in job_clients]
+        if with_jobs:
+            expected |= {(r["name"], (r["_row"],)) for r in rows if r["name"] not in job_clients}
+    assert labelled(doc, "C10.W003") == expected
