@@ -246,25 +246,25 @@ Zuzana Petra Lenka
 LAST = _words(
     """
 Anderson Baker Bennett Brown Campbell Carter Chapman Clarke Collins Cooper Davies Edwards Evans
-Fletcher Foster Gibson Graham Green Hall Harris Harrison Hughes Hunter Jackson Jenkins Johnson
-Jones Kelly Kennedy King Lawson Lee Marshall Martin Mason Mitchell Morgan Morris Murphy Murray
-Nguyen Parker Patel Phillips Price Reid Richardson Roberts Robinson Rogers Ross Russell Ryan
-Scott Shaw Simpson Smith Stevens Stewart Sullivan Taylor Thompson Turner Walker Ward Watson
+Fletcher Foster Gibson Green Hall Harris Hughes Hunter Jackson Jenkins Johnson
+Jones Kelly Kennedy King Lawson Lee Marshall Martin Mason Morgan Morris Murphy
+Nguyen Parker Patel Phillips Price Reid Richardson Roberts Robinson Rogers Russell
+Shaw Simpson Smith Stevens Stewart Sullivan Taylor Thompson Turner Walker Ward Watson
 White Wilkinson Williams Wilson Wood Wright Young Tran Pham Huynh Hoang Vo Dang Bui Chen Wang Li
 Zhang Liu Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Lin Guo Kumar Sharma Singh Gupta Mehta Reddy
 Iyer Nair Chopra Kapoor Desai Joshi Rao Khan Hussain Ahmed Rahman Malik Qureshi Siddiqui Haddad
 Nasser Khoury Saleh Müller Schröder Groß Köhler Schäfer Krüger Fischer Weber Becker Hoffmann
 Schneider Zimmermann Braun Hartmann Lange García Martínez López González Rodríguez Fernández
 Pérez Sánchez Ramírez Torres Domínguez Jiménez Muñoz Álvarez Romero Navarro Gutiérrez Castillo
-Moreno Ortega  Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo
+Moreno Ortega Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco Bruno Gallo
 Conti Costa Giordano Mancini Lombardi Moretti Barbieri Fontana Santoro Mariani Rinaldi Caruso
-Ferrara  Leone Longo Gentile Martinelli Vitale Lefèvre Dubois  Laurent Girard Bonnet
-Dupont Lambert Fontaine Rousseau Vincent  Chevalier Gauthier Perrin Morin Clément Faure
-Mercier Blanc Guérin Boyer Garnier Lemaire Nielsen Jensen Hansen  Andersen Larsen
+Ferrara Leone Longo Gentile Martinelli Vitale Lefèvre Dubois Laurent Girard Bonnet
+Dupont Lambert Fontaine Rousseau Vincent Chevalier Gauthier Perrin Morin Clément Faure
+Mercier Blanc Guérin Boyer Garnier Lemaire Nielsen Jensen Hansen Andersen Larsen
 Sørensen Rasmussen Jørgensen Petersen Kristensen Olsen Thomsen Poulsen Johansson Karlsson
-Nilsson Eriksson  Olsson Persson Svensson Gustafsson Pettersson Åkesson Lindqvist
+Nilsson Eriksson Olsson Persson Svensson Gustafsson Pettersson Åkesson Lindqvist
 Björklund O'Brien O'Connor O'Sullivan O'Neill McCarthy McDonald McKenzie MacLeod Fitzgerald
-Gallagher Doherty Brennan Quinn Byrne Kavanagh Novak Horvat Kowalski  Wiśniewski Dvořák
+Gallagher Doherty Brennan Quinn Byrne Kavanagh Novak Horvat Kowalski Wiśniewski Dvořák
 Kovács Szabó Nagy Tóth Papadopoulos Georgiou Nikolaidis Dimitriou Yamamoto Tanaka Suzuki
 Watanabe Ito Nakamura Kobayashi Sato Kimura Hayashi Park Kim Choi Jung Kang Cho Yoon Jang Lim
 Han Okafor Mensah Adeyemi Abara Van Dyke De Luca Fairweather Ashworth Blackwood Whitfield

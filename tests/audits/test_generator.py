@@ -699,3 +699,35 @@ def test_it_labels_every_group_member_without_a_job(default_1000, default_tables
         if with_jobs:
             expected |= {(r["name"], (r["_row"],)) for r in rows if r["name"] not in job_clients}
     assert labelled(doc, "C10.W003") == expected
+
+
+def test_it_pairs_similar_names_with_a_shared_identifier_only_when_labelled(
+    default_1000, default_tables
+):
+    from rapidfuzz import fuzz
+
+    from audits.generator import name_key
+
+    doc = labels_of(default_1000)
+    labelled_pairs = {tuple(e["rows"]) for e in doc["labels"].get("C05.W002", [])}
+    found = set()
+    for key in ("phone", "date_of_birth", "email", "tax_number", "address"):
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for r in default_tables["xpm_clients"]:
+            if r[key]:
+                groups[f"{r[key]}|{r['postcode']}" if key == "address" else r[key]].append(r)
+        for rows in groups.values():
+            for i, a in enumerate(rows):
+                for b in rows[i + 1 :]:
+                    ka, kb = name_key(a["name"]), name_key(b["name"])
+                    if ka != kb and max(fuzz.ratio(ka, kb), fuzz.token_sort_ratio(ka, kb)) >= 80:
+                        found.add(tuple(sorted((a["_row"], b["_row"]))))
+    assert found <= labelled_pairs
+
+
+def test_it_draws_names_from_disjoint_cp1252_pools():
+    from audits.generator import FIRST_F, FIRST_M, LAST
+
+    assert not set(FIRST_M + FIRST_F) & set(LAST)
+    for word in FIRST_M + FIRST_F + LAST:
+        word.encode("cp1252")
