@@ -45,6 +45,10 @@ A correct validator reports nothing on it except C00.I001 "not checked" infos.
 
 Conventions the labels follow (validators should implement the same reading)
 ---------------------------------------------------------------------------
+* ``audits/labels.py`` scores a finding against a label by code + file + overlapping rows, so the
+  FILE each rule reports on matters: it is named per rule below (e.g. C04.E001 on xpm_staff,
+  C04.E002 on ignition_team, C09.* on xero_invoices, C10.E001/W002 on xpm_jobs, C10.W003 on
+  xpm_clients, C13.W003 on xero_contacts, C13.E005 on ignition_clients, C15.E001 on proposals).
 * One label per finding. ``rows`` are sorted spreadsheet rows; clusters list all their rows.
 * Row-less values: ``value`` is the offending value as it appears in the labelled row(s).
 * Item 3: one finding per row, most specific code only. C03.E002 is reported only when the name,
@@ -63,6 +67,9 @@ Conventions the labels follow (validators should implement the same reading)
   without an invoice are fine for C11.E001.
 * Invoice findings (C09.*): every injected invoice has exactly one line, so per-line, per-invoice and
   per-reference readings give the same single row.
+
+Scale: 1,000 clients ~0.2 s; 100,000 clients ~18 s default / ~29 s heavy (~265k jobs, ~155k
+proposal lines, ~540k invoice lines, ~0.3 GB RAM).
 
 Rule by rule: how the problem is injected, and what is labelled
 ---------------------------------------------------------------

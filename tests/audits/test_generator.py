@@ -124,7 +124,13 @@ def fold(value: str) -> str:
 
 @pytest.fixture(
     scope="module",
-    params=[("default", 1000, 1), ("heavy", 1000, 2), ("default", 200, 11), ("heavy", 3000, 12)],
+    params=[
+        ("default", 1000, 1),
+        ("heavy", 1000, 2),
+        ("default", 200, 11),
+        ("heavy", 3000, 12),
+        ("heavy", 50, 5),
+    ],
     ids=lambda p: f"{p[0]}-{p[1]}-seed{p[2]}",
 )
 def default_1000(request, tmp_path_factory) -> Path:
@@ -205,7 +211,7 @@ def test_it_injects_more_problems_when_heavy(tmp_path):
 def test_it_writes_the_documented_labels_format(default_1000):
     doc = labels_of(default_1000)
     assert doc["version"] == 1
-    assert doc["seed"] >= 1 and doc["clients"] in (200, 1000, 3000)
+    assert doc["seed"] >= 1 and doc["clients"] in (50, 200, 1000, 3000)
     assert doc["problems"] in ("default", "heavy")
     assert doc["files"] == FILES
     for code, entries in doc["labels"].items():
