@@ -1,0 +1,185 @@
+"""Benchmark: the whole validation of a big practice, and the findings page of a big run.
+
+    .venv/bin/python bench/bench_validation.py [--clients 100000] [--seed 7] [--findings 50000]
+
+1. Generates (audits/generator.py, cached under var/bench/) a practice of ``--clients`` clients,
+   then runs every step's rules through ``audits.runs.check_files`` (the function the worker and
+   ``manage.py validate`` share) and prints wall time, peak RSS and per-rule timings.
+   Targets: <= 60 s and <= 1.5 GiB for 100,000 clients.
+2. Creates a throw-away test database, stores a run with ``--findings`` findings, and renders its
+   findings page (first page, a filtered page, a late page), printing time and query counts.
+
+Prints numbers; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+GIB = 1024**3
+
+
+def peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def generated(clients: int, seed: int, problems: str) -> Path:
+    from audits import generator
+
+    out = ROOT / "var" / "bench" / f"practice-{clients}-{seed}-{problems}"
+    if not (out / "labels.json").exists():
+        started = time.perf_counter()
+        generator.generate(out, clients=clients, seed=seed, problems=problems)
+        print(f"generated {out} in {time.perf_counter() - started:.1f} s")
+    return out
+
+
+def bench_validation(folder: Path) -> None:
+    from audits import generator
+    from audits.runs import InputFile, check_files, folded_state_map
+
+    inputs = [
+        InputFile(name=name, data=(folder / name).read_bytes(), kind=kind)
+        for kind, name in generator.FILES.items()
+        if (folder / name).exists()
+    ]
+    size = sum(len(i.data) for i in inputs)
+    print(f"{len(inputs)} files, {size / 1e6:.1f} MB")
+    rss_before = peak_rss()
+    started = time.perf_counter()
+    checked = check_files(inputs, items=None, state_map=folded_state_map({}))
+    wall = time.perf_counter() - started
+    summary = checked.result.summary()
+    print(
+        f"validation: {wall:.2f} s wall (load {checked.load_seconds:.2f} s), peak RSS "
+        f"{peak_rss() / GIB:.2f} GiB (before: {rss_before / GIB:.2f} GiB); "
+        f"targets <= 60 s, <= 1.5 GiB"
+    )
+    for f in checked.files:
+        print(f"  {f.kind:<20} {f.rows:>9,} rows  {f.path}")
+    print(
+        f"findings: {len(checked.result.findings):,} "
+        f"({summary['error']} errors, {summary['warning']} warnings, {summary['info']} info)"
+    )
+    print("slowest rules:")
+    for code, seconds in sorted(checked.result.timings.items(), key=lambda kv: -kv[1])[:25]:
+        print(f"  {code:<10} {seconds:8.3f} s")
+    if not checked.result.timings:
+        print("  (no rules registered yet)")
+
+
+def bench_findings_page(count: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from audits.models import Finding, RunStatus, ValidationRun
+    from wizard import services
+    from wizard.models import Membership, Organisation, Role
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from django.contrib.auth import get_user_model
+
+        organisation = Organisation.objects.create(name="Bench", slug="bench")
+        practice = services.create_practice(organisation=organisation, name="Bench & Co")
+        user = get_user_model().objects.create_user("bench@example.com")
+        Membership.objects.create(
+            user=user, organisation=organisation, practice=practice, role=Role.PRACTICE_MANAGER
+        )
+        onboarding = practice.current_onboarding()
+        runs = []
+        for n in (count // 2, count):
+            run = ValidationRun.objects.create(
+                practice=practice,
+                onboarding=onboarding,
+                step_key="clean-data",
+                items=[5],
+                status=RunStatus.SUCCEEDED,
+            )
+            codes = ("C05.E001", "C05.E002", "C05.W003", "C05.I004")
+            started = time.perf_counter()
+            Finding.objects.bulk_create(
+                (
+                    Finding(
+                        run=run,
+                        position=i,
+                        code=codes[i * len(codes) // n],
+                        item=5,
+                        severity={"E": "error", "W": "warning", "I": "info"}[
+                            codes[i * len(codes) // n][4]
+                        ],
+                        message=f"Client {i} looks like a duplicate.",
+                        hint="Merge the two clients in XPM.",
+                        file="xpm_clients.csv",
+                        rows=[i + 2, i + 3],
+                        column="[Client] Client",
+                        value=f"Client {i}",
+                        match_key=f"{codes[i * len(codes) // n]}|client {i}",
+                    )
+                    for i in range(n)
+                ),
+                batch_size=5000,
+            )
+            runs.append(run)
+            print(f"stored {n:,} findings in {time.perf_counter() - started:.1f} s")
+        client = Client()
+        client.force_login(user)
+        url = reverse("audits:findings", args=(practice.pk, runs[-1].pk))
+        for label, query in (
+            ("first page", ""),
+            ("severity=warning", "?severity=warning"),
+            ("search", "?q=client+4999"),
+            ("page 150", "?page=150"),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url + query)
+                took = time.perf_counter() - started
+            print(
+                f"findings page ({label}): {response.status_code} in {took * 1000:.0f} ms, "
+                f"{len(queries)} queries, {len(response.content) / 1024:.0f} KiB"
+            )
+        started = time.perf_counter()
+        response = client.get(reverse("audits:findings_csv", args=(practice.pk, runs[-1].pk)))
+        print(
+            f"CSV of {count:,} findings: {time.perf_counter() - started:.2f} s, "
+            f"{len(response.content) / 1e6:.1f} MB"
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--problems", default="default")
+    parser.add_argument("--findings", type=int, default=50_000)
+    parser.add_argument("--skip-validation", action="store_true")
+    parser.add_argument("--skip-page", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_validation:
+        bench_validation(generated(args.clients, args.seed, args.problems))
+    if not args.skip_page:
+        bench_findings_page(args.findings)
+
+
+if __name__ == "__main__":
+    main()
