@@ -17,7 +17,7 @@ from audits.models import (
 from audits.validators.base import fold
 
 CLIENTS_CSV = (
-    b"Client,Email\r\n"
+    b"Client,Email,Business Structure\r\n"  # Business Structure: unmistakably XPM clients
     b"Jane Smith,jane@example.com\r\n"
     b'"Smith, John",john@example.com\r\n'
     b"Blue Bell Group Ltd,accounts@bluebell.example\r\n"
