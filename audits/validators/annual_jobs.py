@@ -1,7 +1,129 @@
-"""Rules for this checklist step (see shared/spec/checklist.md). Not yet implemented."""
+"""Step 10: one annual job per client (and per entity of a group); tasks break down the work."""
 
 from __future__ import annotations
 
-from audits.validators.base import Rule
+import re
+from collections.abc import Iterable
 
-RULES: tuple[Rule, ...] = ()
+import pandas as pd
+
+from audits.validators.base import Context, Finding, Related, Rule
+
+PERIOD_RE = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|q[1-4]|quarter\s*[1-4])\b",
+    re.IGNORECASE,
+)
+
+
+def jobs_frame(ctx: Context) -> pd.DataFrame:
+    def compute() -> pd.DataFrame:
+        jobs = ctx.table("xpm_jobs")
+        start = jobs.col("start_date").str.strip()
+        due = jobs.col("due_date").str.strip()
+        year = start.str.extract(r"^(\d{4})-", expand=False).fillna(
+            due.str.extract(r"^(\d{4})-", expand=False)
+        )
+        return pd.DataFrame(
+            {
+                "client": jobs.col("client"),
+                "template": jobs.col("template").str.strip(),
+                "name": jobs.col("name").str.strip(),
+                "year": year.fillna(""),
+                "row": jobs.rows,
+            }
+        )
+
+    return ctx.memo("annual_jobs.frame", compute)
+
+
+class RepeatedJobsInYear(Rule):
+    code = "C10.E001"
+    title = "More than one job from the same template in a year"
+    needs = ("xpm_jobs",)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        jobs = ctx.table("xpm_jobs")
+        frame = jobs_frame(ctx)
+        frame = frame[(frame["template"] != "") & (frame["client"] != "") & (frame["year"] != "")]
+        repeated = frame[frame.duplicated(["client", "template", "year"], keep=False)]
+        for (client, template, year), group in repeated.groupby(
+            ["client", "template", "year"], sort=True
+        ):
+            yield self.finding(
+                f'{client} has {len(group)} "{template}" jobs in {year}; Ignition expects one '
+                "annual job per service, with tasks for each month.",
+                hint="Keep one annual job and move the monthly work into its tasks; complete or "
+                "delete the extra jobs in XPM, and use an annual template (step 7).",
+                file=jobs.file,
+                rows=tuple(int(r) for r in group["row"]),
+                column=jobs.header("client"),
+                value=str(client),
+            )
+
+
+class PeriodInJobName(Rule):
+    code = "C10.W002"
+    title = "Job name carrying a month or quarter"
+    needs = ("xpm_jobs",)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        jobs = ctx.table("xpm_jobs")
+        frame = jobs_frame(ctx)
+        flagged = frame[frame["name"].str.contains(PERIOD_RE)]
+        for item in flagged.itertuples():
+            base = re.sub(r"\s{2,}", " ", PERIOD_RE.sub("", item.name)).strip(" -–:")
+            yield self.finding(
+                f'The job "{item.name}" ({item.client}) is named for a month or quarter.',
+                hint="Name jobs for the year (e.g. the template and year); periods belong in the "
+                "job's tasks.",
+                file=jobs.file,
+                rows=(int(item.row),),
+                column=jobs.header("name"),
+                value=item.name,
+                suggestion=base,
+            )
+
+
+class GroupEntityWithoutAnnualJob(Rule):
+    code = "C10.W003"
+    title = "Group entity without an annual job"
+    needs = ("xpm_jobs", "xpm_clients")
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        clients = ctx.table("xpm_clients")
+        frame = jobs_frame(ctx)
+        years = frame["year"][frame["year"] != ""]
+        if years.empty:
+            return
+        current = years.max()
+        with_annual = set(frame["client"][(frame["year"] == current)])
+        members = pd.DataFrame(
+            {
+                "name": clients.col("name"),
+                "group": clients.col("group").str.strip(),
+                "row": clients.rows,
+            }
+        )
+        members = members[(members["group"] != "") & (members["name"].str.strip() != "")]
+        members = members.assign(has=members["name"].isin(with_annual))
+        for group_name, group in members.groupby("group", sort=True):
+            if not group["has"].any():
+                continue
+            covered = group[group["has"]]
+            for member in group[~group["has"]].itertuples():
+                yield self.finding(
+                    f"{member.name} has no {current} job, while other entities of the group "
+                    f'"{group_name}" do.',
+                    hint="Give each entity of a client group its own annual job (Ignition bills "
+                    "each entity on its own proposal), or archive the entity if it is no longer "
+                    "a client.",
+                    file=clients.file,
+                    rows=(int(member.row),),
+                    column=clients.header("name"),
+                    value=member.name,
+                    related=(Related(clients.file, tuple(int(r) for r in covered["row"])),),
+                )
+
+
+RULES: tuple[Rule, ...] = (RepeatedJobsInYear(), PeriodInJobName(), GroupEntityWithoutAnnualJob())

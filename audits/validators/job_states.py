@@ -1,7 +1,168 @@
-"""Rules for this checklist step (see shared/spec/checklist.md). Not yet implemented."""
+"""Step 11: jobs that receive invoices must be in a state whose type is Standard.
+
+The practice maps each job-state name in its export to a type; the defaults (from the spec) are
+pre-filled for it to confirm. State names are compared with case and spaces ignored.
+"""
 
 from __future__ import annotations
 
-from audits.validators.base import Rule
+import csv
+import io
+from collections.abc import Iterable
+from enum import StrEnum
 
-RULES: tuple[Rule, ...] = ()
+import pandas as pd
+
+from audits.validators.base import Context, Finding, Rule, fold
+
+WHERE = "XPM → Business → Settings → Job states"
+
+
+class StateType(StrEnum):
+    STANDARD = "standard"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+LABELS = {
+    StateType.STANDARD: "Standard",
+    StateType.ON_HOLD: "On Hold",
+    StateType.COMPLETED: "Completed",
+    StateType.CANCELLED: "Cancelled",
+}
+
+DEFAULT_STATE_TYPES: dict[str, str] = {
+    "Planned": StateType.STANDARD,
+    "Not Started": StateType.STANDARD,
+    "In Progress": StateType.STANDARD,
+    "Active": StateType.STANDARD,
+    "Open": StateType.STANDARD,
+    "On Hold": StateType.ON_HOLD,
+    "Paused": StateType.ON_HOLD,
+    "Completed": StateType.COMPLETED,
+    "Complete": StateType.COMPLETED,
+    "Done": StateType.COMPLETED,
+    "Closed": StateType.COMPLETED,
+    "Cancelled": StateType.CANCELLED,
+    "Canceled": StateType.CANCELLED,
+}
+
+
+def state_key(name: str) -> str:
+    """Case and spaces ignored: "In Progress", "in progress" and "InProgress" are one state."""
+    return "".join(fold(name).split())
+
+
+def parse_state_type(value: str) -> StateType:
+    key = state_key(value).replace("_", "")
+    for state_type, label in LABELS.items():
+        if key in (state_key(label), state_type.value.replace("_", "")):
+            return state_type
+    raise ValueError(
+        f'"{value}" is not a job-state type; use Standard, On Hold, Completed or Cancelled.'
+    )
+
+
+def parse_state_map_csv(text: str) -> dict[str, str]:
+    """A two-column CSV (state name, type); a header row is allowed. Unknown types are refused."""
+    mapping: dict[str, str] = {}
+    problems = []
+    for number, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if len(cells) < 2 or not cells[0]:
+            problems.append(f"row {number}: expected a state name and a type")
+            continue
+        try:
+            mapping[cells[0]] = parse_state_type(cells[1]).value
+        except ValueError as exc:
+            if number == 1:  # a header row such as "State,Type"
+                continue
+            problems.append(f"row {number}: {exc}")
+    if problems:
+        raise ValueError("The state map could not be read: " + "; ".join(problems))
+    return mapping
+
+
+def effective_state_map(user_map: dict[str, str] | None = None) -> dict[str, str]:
+    """The defaults overlaid with the practice's own choices (name -> type value)."""
+    merged = {state_key(k): (k, str(v)) for k, v in DEFAULT_STATE_TYPES.items()}
+    for name, value in (user_map or {}).items():
+        merged[state_key(name)] = (name, str(value))
+    return {name: value for name, value in merged.values()}
+
+
+def _types(ctx: Context) -> dict[str, str]:
+    return {state_key(k): v for k, v in effective_state_map(ctx.state_map).items()}
+
+
+def _invoice_targets(ctx: Context) -> set[str]:
+    invoices = ctx.table("xero_invoices")
+    if invoices is None:
+        return set()
+    refs = invoices.col("reference").str.strip()
+    return set(refs[refs != ""].unique())
+
+
+class NonStandardStateOnBilledJob(Rule):
+    code = "C11.E001"
+    title = "Job that receives invoices is not in a Standard state"
+    needs = ("xpm_jobs",)
+    uses = ("xero_invoices",)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        jobs = ctx.table("xpm_jobs")
+        types = _types(ctx)
+        state = jobs.col("state")
+        kind = state.map(lambda s: types.get(state_key(s), ""))
+        order = jobs.col("client_order_no").str.strip()
+        targets = _invoice_targets(ctx)
+        ignition_ref = order.str.upper().str.match(r"^(PROP|CLI)-")
+        targeted = jobs.col("job_no").str.strip().isin(targets) | (order != "") & order.isin(
+            targets
+        )
+        bad = (kind != "") & (kind != StateType.STANDARD) & (ignition_ref | targeted)
+        for index in bad[bad].index:
+            job_no, name = jobs.df.at[index, "job_no"], jobs.col("name")[index]
+            type_label = LABELS[StateType(kind[index])]
+            yield self.finding(
+                f'Job {job_no} ("{name}") is in state "{state[index]}", of type {type_label}; '
+                "XPM will not allocate its invoices to it.",
+                hint=f"Move the job to a state of type Standard, or change the state's type in "
+                f"{WHERE}. Invoices for a job that is not Standard land on the client instead.",
+                file=jobs.file,
+                rows=(int(jobs.rows[index]),),
+                column=jobs.header("state"),
+                value=str(state[index]),
+            )
+
+
+class UnmappedState(Rule):
+    code = "C11.E002"
+    title = "Job state with no type"
+    needs = ("xpm_jobs",)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        jobs = ctx.table("xpm_jobs")
+        types = _types(ctx)
+        state = jobs.col("state").str.strip()
+        keys = state.map(state_key)
+        unmapped = (state != "") & ~keys.isin(set(types))
+        frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": jobs.rows})
+        for _, group in frame.dropna().groupby("key", sort=True):
+            name = group["state"].iloc[0]
+            yield self.finding(
+                f'The job state "{name}" has no type ({len(group)} job(s)); Liftoff cannot tell '
+                "whether invoices can be allocated to these jobs.",
+                hint=f'Choose its type on this step (as set in {WHERE}): "Standard" if the job '
+                "still receives invoices.",
+                file=jobs.file,
+                rows=tuple(int(r) for r in group["row"]),
+                column=jobs.header("state"),
+                value=name,
+            )
+
+
+RULES: tuple[Rule, ...] = (NonStandardStateOnBilledJob(), UnmappedState())

@@ -1,7 +1,128 @@
-"""Rules for this checklist step (see shared/spec/checklist.md). Not yet implemented."""
+"""Step 4: every partner, manager and staff member is linked as an Ignition team member.
+
+People are matched between XPM and Ignition by email first, then by normalised name.
+"""
 
 from __future__ import annotations
 
-from audits.validators.base import Rule
+from collections import Counter
+from collections.abc import Iterable
 
-RULES: tuple[Rule, ...] = ()
+from audits.validators.base import Context, Finding, Rule, fold
+from audits.validators.names import normalise_name
+
+WHERE = "Ignition → Settings → Team → (the member) → linked XPM user"
+
+
+def _team_keys(ctx: Context) -> tuple[set[str], set[str]]:
+    team = ctx.table("ignition_team")
+    emails = {fold(e) for e in team.col("email") if e.strip()}
+    names = {normalise_name(n) for n in team.col("name") if n.strip()}
+    names |= {normalise_name(n) for n in team.col("xpm_user") if n.strip()}
+    return emails, names
+
+
+def _workload(ctx: Context) -> tuple[Counter, Counter, bool]:
+    """Normalised person name -> how many jobs and clients they manage; and whether we know."""
+    jobs, clients = Counter(), Counter()
+    jobs_table, clients_table = ctx.table("xpm_jobs"), ctx.table("xpm_clients")
+    if jobs_table is not None:
+        for field in ("manager", "partner"):
+            for name, count in jobs_table.col(field).map(normalise_name).value_counts().items():
+                if name:
+                    jobs[name] += int(count)
+    if clients_table is not None:
+        for field in ("account_manager", "job_manager"):
+            values = clients_table.col(field).map(normalise_name)
+            for name, count in values.value_counts().items():
+                if name:
+                    clients[name] += int(count)
+    return jobs, clients, jobs_table is not None or clients_table is not None
+
+
+def _missing_staff(ctx: Context):
+    staff = ctx.table("xpm_staff")
+    emails, names = _team_keys(ctx)
+    for index in staff.df.index:
+        name = staff.col("name")[index]
+        email = fold(staff.col("email")[index])
+        if not name.strip():
+            continue
+        if (email and email in emails) or normalise_name(name) in names:
+            continue
+        yield index, name
+
+
+class ManagerNotInTeam(Rule):
+    code = "C04.E001"
+    title = "Partner or manager who is not an Ignition team member"
+    needs = ("xpm_staff", "ignition_team")
+    uses = ("xpm_jobs", "xpm_clients")
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        staff = ctx.table("xpm_staff")
+        jobs, clients, known = _workload(ctx)
+        if not known:
+            return
+        for index, name in _missing_staff(ctx):
+            key = normalise_name(name)
+            if not (jobs[key] or clients[key]):
+                continue
+            yield self.finding(
+                f"{name} is partner or manager on {jobs[key]} job(s) and account or job manager "
+                f"of {clients[key]} client(s), but is not an Ignition team member.",
+                hint=f"Invite {name} to Ignition and link their XPM user in {WHERE}; until then "
+                "Ignition drops them from deployed jobs and deployment can fail.",
+                file=staff.file,
+                rows=(int(staff.rows[index]),),
+                column=staff.header("name"),
+                value=name,
+            )
+
+
+class TeamMemberUnlinked(Rule):
+    code = "C04.E002"
+    title = "Ignition team member with no linked XPM user"
+    needs = ("ignition_team",)
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        team = ctx.table("ignition_team")
+        unlinked = (team.col("xpm_user").str.strip() == "") & (team.col("name").str.strip() != "")
+        for index in team.df.index[unlinked]:
+            name = team.col("name")[index]
+            yield self.finding(
+                f"The Ignition team member {name} is not linked to an XPM user.",
+                hint=f"Link their XPM user in {WHERE}.",
+                file=team.file,
+                rows=(int(team.rows[index]),),
+                column=team.header("xpm_user"),
+                value=name,
+                suggestion=name,
+            )
+
+
+class IdleStaffNotInTeam(Rule):
+    code = "C04.W003"
+    title = "XPM staff member missing from Ignition who manages nothing yet"
+    needs = ("xpm_staff", "ignition_team")
+    uses = ("xpm_jobs", "xpm_clients")
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        staff = ctx.table("xpm_staff")
+        jobs, clients, known = _workload(ctx)
+        for index, name in _missing_staff(ctx):
+            key = normalise_name(name)
+            if known and (jobs[key] or clients[key]):
+                continue  # C04.E001 reports them
+            detail = "manages no job or client yet" if known else "(jobs and clients not checked)"
+            yield self.finding(
+                f"The XPM staff member {name} is not an Ignition team member; they {detail}.",
+                hint=f"If they will manage work, add them to Ignition and link them in {WHERE}.",
+                file=staff.file,
+                rows=(int(staff.rows[index]),),
+                column=staff.header("name"),
+                value=name,
+            )
+
+
+RULES: tuple[Rule, ...] = (ManagerNotInTeam(), TeamMemberUnlinked(), IdleStaffNotInTeam())
