@@ -72,7 +72,10 @@ class PeriodInJobName(Rule):
         frame = jobs_frame(ctx)
         flagged = frame[frame["name"].str.contains(PERIOD_RE)]
         for item in flagged.itertuples():
-            base = re.sub(r"\s{2,}", " ", PERIOD_RE.sub("", item.name)).strip(" -–:")
+            base = PERIOD_RE.sub("", item.name)
+            # "Tax Return - June 2025" -> "Tax Return 2025": drop the separator left behind.
+            base = re.sub(r"\s*[-–:]\s*(?=\d{4}\b|$)", " ", base)
+            base = re.sub(r"\s{2,}", " ", base).strip(" -–:")
             yield self.finding(
                 f'The job "{item.name}" ({item.client}) is named for a month or quarter.',
                 hint="Name jobs for the year (e.g. the template and year); periods belong in the "

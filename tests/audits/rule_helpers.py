@@ -1,0 +1,12 @@
+"""Running one rule module on hand-built tables, for the per-rule tests."""
+
+from __future__ import annotations
+
+from audits.validators.base import Finding, Registry, run_rules
+from tests.audits.tables import make_context
+
+
+def findings(module, code: str | None = None, state_map=None, **tables) -> list[Finding]:
+    result = run_rules(Registry(module.RULES), make_context(state_map=state_map, **tables))
+    found = [f for f in result.findings if f.code != "C00.I001"]
+    return [f for f in found if code is None or f.code == code]

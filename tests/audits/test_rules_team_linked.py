@@ -1,0 +1,71 @@
+from audits.validators import team_linked
+from tests.audits.rule_helpers import findings
+
+STAFF = [
+    {"name": "Priya Patel", "email": "priya@firm.example"},
+    {"name": "Tom Walker", "email": "tom@firm.example"},
+    {"name": "Glenn Kovács", "email": "glenn@firm.example"},
+]
+TEAM = [{"name": "Priya Patel", "email": "PRIYA@firm.example", "xpm_user": "Priya Patel"}]
+JOBS = [
+    {
+        "job_no": "J1",
+        "client": "A",
+        "state": "Planned",
+        "manager": "Tom Walker",
+        "partner": "Priya Patel",
+    },
+    {
+        "job_no": "J2",
+        "client": "B",
+        "state": "Planned",
+        "manager": "Tom Walker",
+        "partner": "Priya Patel",
+    },
+]
+CLIENTS = [{"name": "A", "account_manager": "Tom Walker"}]
+
+
+def test_it_flags_a_manager_who_is_not_in_ignition_with_their_workload():
+    (f,) = findings(
+        team_linked,
+        "C04.E001",
+        xpm_staff=STAFF,
+        ignition_team=TEAM,
+        xpm_jobs=JOBS,
+        xpm_clients=CLIENTS,
+    )
+    assert (f.value, f.rows) == ("Tom Walker", (3,))
+    assert "on 2 job(s)" in f.message and "of 1 client(s)" in f.message
+
+
+def test_it_flags_a_team_member_without_a_linked_xpm_user():
+    team = [*TEAM, {"name": "Tom Walker", "email": "tom@firm.example", "xpm_user": ""}]
+    (f,) = findings(team_linked, "C04.E002", ignition_team=team)
+    assert (f.value, f.rows) == ("Tom Walker", (3,))
+
+
+def test_it_warns_about_idle_staff_missing_from_ignition():
+    (f,) = findings(
+        team_linked,
+        "C04.W003",
+        xpm_staff=STAFF,
+        ignition_team=TEAM,
+        xpm_jobs=JOBS,
+        xpm_clients=CLIENTS,
+    )
+    assert f.value == "Glenn Kovács"
+
+
+def test_it_matches_team_members_by_email_then_name():
+    team = [
+        *TEAM,
+        {"name": "Thomas Walker", "email": "tom@firm.example", "xpm_user": "Tom Walker"},
+        {"name": "glenn kovacs", "email": "", "xpm_user": "Glenn Kovács"},
+    ]
+    assert (
+        findings(
+            team_linked, xpm_staff=STAFF, ignition_team=team, xpm_jobs=JOBS, xpm_clients=CLIENTS
+        )
+        == []
+    )
