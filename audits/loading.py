@@ -448,12 +448,15 @@ def _csv_grid(
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))
     # One C-level pass counting fields per record: exact row count for the limit and the shape
     # of every row, without keeping any values.
+    # strict: an unclosed quote would otherwise swallow the rest of the file into one cell.
     try:
         counts = np.fromiter(
-            map(len, csv.reader(io.StringIO(body), delimiter=head.delimiter)), dtype=np.int64
+            map(len, csv.reader(io.StringIO(body), delimiter=head.delimiter, strict=True)),
+            dtype=np.int64,
         )
     except csv.Error as exc:
-        raise _unreadable(filename, header_row, str(exc)) from None
+        row = header_row + _records_before_error(body, head.delimiter)
+        raise _unreadable(filename, row, str(exc)) from None
     counts = counts[1:]
     data_rows = int(np.count_nonzero(counts))
     if data_rows > limits.max_rows:
@@ -493,6 +496,17 @@ def _csv_grid(
     if not keep.all():
         df, rows = df[keep].reset_index(drop=True), rows[keep]
     return _Grid(**common, df=df, rows=rows, bad=bad)
+
+
+def _records_before_error(body: str, delimiter: str) -> int:
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter, strict=True)
+    count = 0
+    try:
+        for _ in reader:
+            count += 1
+    except csv.Error:
+        pass
+    return count
 
 
 def _shape_reason(count: int, n: int) -> str:
