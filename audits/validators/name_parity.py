@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from audits.validators.base import Context, Finding, Related, Rule
 from audits.validators.clean_data import same_name_groups
-from audits.validators.matching import match_name
+from audits.validators.matching import match_name, similar
 from audits.validators.names import normalise_name, strip_internal_code
 
-# Near matches that are not normalisation-equal: token_sort_ratio of ``match_name`` forms. At 92
+# Near matches that are not normalisation-equal: ``matching.similar`` of ``match_name`` forms
+# (token-sort ratio, or plain ratio with spaces removed for "Bluebell"/"Blue Bell"). At 92
 # the generated practices (1,000 and 3,000 clients, default and heavy) give no false near match
 # between different clients; real typos ("Bluebell"/"Blue Bell") still score 95+.
 NEAR_SIMILARITY = 92
@@ -48,13 +48,7 @@ def near_matches(names: list[str], candidates: list[str]) -> dict[str, str]:
     if leftovers and candidates:
         pool = list(dict.fromkeys(candidates))
         forms = [match_name(c) for c in pool]
-        scores = process.cdist(
-            [match_name(n) for n in leftovers],
-            forms,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=NEAR_SIMILARITY,
-            workers=-1,
-        )
+        scores = similar([match_name(n) for n in leftovers], forms)
         for i, name in enumerate(leftovers):
             j = int(scores[i].argmax())
             if scores[i, j] >= NEAR_SIMILARITY:

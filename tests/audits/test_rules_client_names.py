@@ -1,0 +1,56 @@
+import pytest
+
+from audits.validators import client_names
+from tests.audits.rule_helpers import findings
+
+
+def person(name, first="Jane", last="Smith", structure="Individual"):
+    return {"name": name, "first_name": first, "last_name": last, "business_structure": structure}
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "suggestion"),
+    [
+        ("Smith, Jane", "C03.E001", "Jane Smith"),
+        ("Mrs Jane Smith", "C03.W003", "Jane Smith"),
+        ("JANE SMITH", "C03.W004", "Jane Smith"),
+        ("jane smith", "C03.W004", "Jane Smith"),
+        ("Jane  Smith", "C03.W004", "Jane Smith"),
+        ("Jane Brown", "C03.E002", "Jane Smith"),
+    ],
+)
+def test_it_reports_the_most_specific_problem_with_a_suggestion(name, code, suggestion):
+    (f,) = findings(client_names, xpm_clients=[person(name)])
+    assert (f.code, f.value, f.suggestion, f.rows) == (code, name, suggestion, (2,))
+
+
+def test_it_is_quiet_on_first_last_names():
+    assert (
+        findings(
+            client_names, xpm_clients=[person("Jane Smith"), person("Zoë Müller", "Zoë", "Müller")]
+        )
+        == []
+    )
+
+
+def test_it_leaves_organisations_alone():
+    rows = [
+        person("SMITH & JONES, LAWYERS", "", "", "Partnership"),
+        person("Dr Who Pty Ltd", "", "", "Company"),
+    ]
+    assert findings(client_names, xpm_clients=rows) == []
+
+
+def test_it_reads_individuals_from_name_fields_without_a_structure_column():
+    (f,) = findings(
+        client_names,
+        xpm_clients=[{"name": "Smith, Jane", "first_name": "Jane", "last_name": "Smith"}],
+    )
+    assert f.code == "C03.E001"
+
+
+def test_it_suggests_irish_and_scottish_capitals():
+    (f,) = findings(
+        client_names, xpm_clients=[person("MARY MCDONALD-O'NEIL", "MARY", "MCDONALD-O'NEIL")]
+    )
+    assert f.suggestion == "Mary McDonald-O'Neil"

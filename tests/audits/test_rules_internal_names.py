@@ -1,0 +1,54 @@
+import pytest
+
+from audits.validators import internal_names
+from audits.validators.names import strip_internal_code
+from tests.audits.rule_helpers import findings
+
+
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [
+        ("1478 Blue Bell Group", "Blue Bell Group"),
+        ("BBG01 - Blue Bell", "Blue Bell"),
+        ("Blue Bell (BBG01)", "Blue Bell"),
+        ("Blue Bell [SCP07]", "Blue Bell"),
+        ("zz Blue Bell", "Blue Bell"),
+        ("xx Blue Bell Pty Ltd", "Blue Bell Pty Ltd"),
+        ("Blue Bell - DO NOT USE", "Blue Bell"),
+        ("Blue Bell (old)", "Blue Bell"),
+    ],
+)
+def test_it_strips_internal_codes(name, clean):
+    assert strip_internal_code(name) == clean
+
+
+@pytest.mark.parametrize(
+    "name", ["Old Mill Bakery", "7-Eleven Franchise", "Blue Bell Group", "3M Australia"]
+)
+def test_it_keeps_real_names(name):
+    assert strip_internal_code(name) == name
+
+
+def test_it_flags_a_coded_name_with_the_clean_suggestion():
+    (f,) = findings(internal_names, xpm_clients=[{"name": "1478 Blue Bell Group"}])
+    assert (f.code, f.suggestion) == ("C12.E001", "Blue Bell Group")
+
+
+def test_it_flags_a_name_that_differs_from_xero_only_by_a_code():
+    got = findings(
+        internal_names,
+        "C12.E002",
+        xpm_clients=[{"name": "BBG01 - Blue Bell"}],
+        xero_contacts=[{"name": "Other"}, {"name": "Blue Bell"}],
+    )
+    (f,) = got
+    assert (f.value, f.suggestion, f.related[0].rows) == ("BBG01 - Blue Bell", "Blue Bell", (3,))
+
+
+def test_it_does_not_report_e002_when_xero_has_the_same_coded_name():
+    rows = {"xpm_clients": [{"name": "zz Blue Bell"}], "xero_contacts": [{"name": "zz Blue Bell"}]}
+    assert findings(internal_names, "C12.E002", **rows) == []
+
+
+def test_it_is_quiet_on_clean_names():
+    assert findings(internal_names, xpm_clients=[{"name": "Blue Bell Group"}]) == []

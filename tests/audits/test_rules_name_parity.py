@@ -1,0 +1,87 @@
+from audits.validators import name_parity
+from tests.audits.rule_helpers import findings
+
+
+def test_it_flags_a_near_match_with_the_spelling_to_use():
+    (f,) = findings(
+        name_parity,
+        "C13.E001",
+        xpm_clients=[{"name": "Blue Bell Group Ltd"}],
+        xero_contacts=[{"name": "Blue Bell Group Limited"}],
+    )
+    assert (f.value, f.suggestion, f.related[0].rows) == (
+        "Blue Bell Group Ltd",
+        "Blue Bell Group Limited",
+        (2,),
+    )
+
+
+def test_it_treats_a_typo_as_a_near_match():
+    (f,) = findings(
+        name_parity,
+        "C13.E001",
+        xpm_clients=[{"name": "Bluebell Plumbing Services"}],
+        xero_contacts=[{"name": "Blue Bell Plumbing Services"}],
+    )
+    assert f.suggestion == "Blue Bell Plumbing Services"
+
+
+def test_it_warns_about_a_client_with_no_xero_contact():
+    (f,) = findings(
+        name_parity,
+        "C13.W002",
+        xpm_clients=[{"name": "Jane Smith"}, {"name": "Heidi Okafor"}],
+        xero_contacts=[{"name": "Jane Smith"}],
+    )
+    assert (f.value, f.rows) == ("Heidi Okafor", (3,))
+
+
+def test_it_warns_about_an_invoiced_contact_with_no_client():
+    (f,) = findings(
+        name_parity,
+        "C13.W003",
+        xpm_clients=[{"name": "Jane Smith"}],
+        xero_contacts=[
+            {"name": "Jane Smith"},
+            {"name": "Gupta Family Trust"},
+            {"name": "Office Supplies Co"},
+        ],
+        xero_invoices=[{"contact": "Gupta Family Trust", "invoice_number": "INV-1"}],
+    )
+    assert f.value == "Gupta Family Trust"
+
+
+def test_it_flags_an_ignition_client_that_will_not_link():
+    (f,) = findings(
+        name_parity,
+        "C13.E005",
+        xpm_clients=[{"name": "Baker Marketing Pty Ltd"}],
+        ignition_clients=[
+            {"name": "Baker Marketing Pty. Ltd."},
+            {"name": "Baker Marketing Pty. Ltd."},
+        ],
+    )
+    assert (f.rows, f.suggestion) == ((2, 3), "Baker Marketing Pty Ltd")
+
+
+def test_it_warns_about_namesakes():
+    rows = [
+        {"name": "Bruce Sullivan", "date_of_birth": "1970-01-01"},
+        {"name": "Bruce Sullivan", "date_of_birth": "1985-05-05"},
+    ]
+    (f,) = findings(name_parity, "C13.W004", xpm_clients=rows)
+    assert (f.rows, f.value) == ((2, 3), "Bruce Sullivan")
+
+
+def test_it_is_quiet_when_names_match_exactly():
+    same = [{"name": "Jane Smith"}, {"name": "Blue Bell Group Ltd"}]
+    assert (
+        findings(
+            name_parity,
+            xpm_clients=same,
+            xero_contacts=same,
+            ignition_clients=same,
+            xero_invoices=[{"contact": "Jane Smith", "invoice_number": "1"}],
+        )
+        == []
+    )
