@@ -945,7 +945,7 @@ def _resolve_columns(
     columns = match_columns(headers, kind)
     for name, wanted in (mapping or {}).items():
         if name not in spec.field_names:
-            raise ValueError(f"{name!r} is not a field of {kind}.")
+            continue  # a mapping remembered for another kind of export: not ours to apply
         columns.pop(name, None)
         if not wanted:
             continue

@@ -413,6 +413,16 @@ def test_it_leaves_out_a_field_mapped_to_nothing():
     assert result.report.extra_columns == ["Email"]
 
 
+def test_it_ignores_mapped_fields_the_kind_does_not_have():
+    mapping = {"name": "Client", "invoice_number": "Email"}
+    result = load_bytes(CLIENTS, "c.csv", kind="xpm_clients", mapping=mapping)
+    assert result.table.columns == {
+        "name": "Client",
+        "business_structure": "Business Structure",
+        "email": "Email",
+    }
+
+
 def test_it_uses_a_remembered_mapping_to_detect_the_kind():
     data = b"Ref,Who,What\r\nP-1,Jane,Audit\r\n"
     mapping = {"proposal": "Ref", "client": "Who", "service": "What"}
