@@ -91,6 +91,15 @@ class Checked:
 Progress = Callable[[int, str], None]  # (percent, note)
 
 
+def settings_limits():
+    """The deployment's upload limits (LIFTOFF_UPLOAD_MAX_BYTES / _ROWS)."""
+    from audits.loading import LoadLimits
+
+    return LoadLimits(
+        max_bytes=settings.LIFTOFF_UPLOAD_MAX_BYTES, max_rows=settings.LIFTOFF_UPLOAD_MAX_ROWS
+    )
+
+
 def check_files(
     inputs: Sequence[InputFile],
     *,
@@ -99,11 +108,14 @@ def check_files(
     date_order: str = "dmy",
     progress: Progress | None = None,
     rules: Sequence[Rule] | None = None,
+    limits=None,
 ) -> Checked:
     """Load every file, then run the rules of ``items`` (all when None). Raises ``LoadError`` for a
     file that cannot be used and ``InputError`` for two files of one kind."""
     from audits.loading import load_bytes  # local: loading pulls in pandas readers
     from audits.validators.registry import REGISTRY
+
+    limits = limits or settings_limits()
 
     started = time.perf_counter()
     tables: dict[str, Table] = {}
@@ -118,6 +130,7 @@ def check_files(
             mapping=item.mapping or None,
             date_order=date_order,
             accept_bad_rows=item.accept_bad_rows,
+            limits=limits,
         )
         table = result.table
         if table.kind in tables:

@@ -18,9 +18,9 @@ from audits.validators.base import fold
 
 CLIENTS_CSV = (
     b"Client,Email,Business Structure\r\n"  # Business Structure: unmistakably XPM clients
-    b"Jane Smith,jane@example.com\r\n"
-    b'"Smith, John",john@example.com\r\n'
-    b"Blue Bell Group Ltd,accounts@bluebell.example\r\n"
+    b"Jane Smith,jane@example.com,Individual\r\n"
+    b'"Smith, John",john@example.com,Individual\r\n'
+    b"Blue Bell Group Ltd,accounts@bluebell.example,Company\r\n"
 )
 
 

@@ -12,7 +12,7 @@ from audits.validators.base import Registry
 from tests.audits.test_runs import CommaNames, EveryName
 from tests.audits.test_runs_factories import CLIENTS_CSV
 
-CLEAN_CSV = b"Client,Email,Business Structure\r\nJane Smith,jane@example.com\r\n"
+CLEAN_CSV = b"Client,Email,Business Structure\r\nJane Smith,jane@example.com,Individual\r\n"
 
 
 @pytest.fixture(autouse=True)
