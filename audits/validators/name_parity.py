@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pandas as pd
-
 from audits.validators.base import Context, Finding, Related, Rule
 from audits.validators.clean_data import same_name_groups
 from audits.validators.matching import match_name, similar
@@ -26,10 +24,15 @@ XERO_WHERE = "Xero → Contacts → (the contact) → Edit"
 XPM_WHERE = "XPM → Clients → (the client) → Edit client"
 
 
-def _names(table, field: str) -> pd.DataFrame:
-    frame = pd.DataFrame({"name": table.col(field), "row": table.rows})
-    frame = frame[frame["name"].str.strip() != ""]
-    return frame.groupby("name", sort=False)["row"].apply(lambda r: [int(x) for x in r])
+def _names(table, field: str) -> dict[str, list[int]]:
+    """Name -> its spreadsheet rows (blank names left out)."""
+    names = table.col(field)
+    rows = table.rows.to_numpy()
+    return {
+        name: [int(rows[i]) for i in positions]
+        for name, positions in names.groupby(names, sort=False).indices.items()
+        if name.strip()
+    }
 
 
 def near_matches(names: list[str], candidates: list[str]) -> dict[str, str]:
@@ -60,15 +63,13 @@ def parity(ctx: Context) -> dict:
     def compute() -> dict:
         xpm = _names(ctx.table("xpm_clients"), "name")
         xero = _names(ctx.table("xero_contacts"), "name")
-        xpm_missing = [n for n in xpm.index if n not in xero.index]
-        xero_missing = [n for n in xero.index if n not in xpm.index]
+        xpm_missing = [n for n in xpm if n not in xero]
+        xero_missing = [n for n in xero if n not in xpm]
         # Names that differ only by an internal code belong to step 12.
         coded = {n for n in xpm_missing if strip_internal_code(n) != n}
         code_partners = {strip_internal_code(n) for n in coded}
         xpm_near = near_matches([n for n in xpm_missing if n not in coded], xero_missing)
-        xero_near = near_matches(
-            [n for n in xero_missing if n not in code_partners], list(xpm.index)
-        )
+        xero_near = near_matches([n for n in xero_missing if n not in code_partners], list(xpm))
         return {
             "xpm": xpm,
             "xero": xero,
@@ -163,8 +164,8 @@ class IgnitionNearMatch(Rule):
         xpm = _names(ctx.table("xpm_clients"), "name")
         t = ctx.table("ignition_clients")
         ignition = _names(t, "name")
-        missing = [n for n in ignition.index if n not in xpm.index]
-        near = near_matches(missing, list(xpm.index))
+        missing = [n for n in ignition if n not in xpm]
+        near = near_matches(missing, list(xpm))
         for name in missing:
             partner = near.get(name)
             if partner is None:

@@ -65,8 +65,11 @@ class PassThroughJob(Rule):
         )
         passthrough = frame["label"].str.contains(PASS_THROUGH_RE)
         annual = frame[~passthrough & (frame["template"] != "")]
-        annual_rows = annual.groupby("client")["row"].apply(list).to_dict()
-        for index in frame.index[passthrough & frame["client"].isin(set(annual_rows))]:
+        with_annual = set(annual["client"])
+        flagged = frame.index[passthrough & frame["client"].isin(with_annual)]
+        involved = annual[annual["client"].isin(set(frame.loc[flagged, "client"]))]
+        annual_rows = involved.groupby("client")["row"].apply(list).to_dict()
+        for index in flagged:
             client = frame.at[index, "client"]
             name = jobs.col("name")[index]
             yield self.finding(

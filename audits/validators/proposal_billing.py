@@ -16,7 +16,7 @@ WHERE = "Ignition → Settings → billing (invoice grouping)"
 
 
 def invoices(ctx: Context) -> pd.DataFrame:
-    """One row per invoice: number, contact, first non-blank reference, all its rows."""
+    """One row per invoice: number, contact, first non-blank reference, first line's index."""
 
     def compute() -> pd.DataFrame:
         t = ctx.table("xero_invoices")
@@ -25,22 +25,29 @@ def invoices(ctx: Context) -> pd.DataFrame:
                 "number": t.col("invoice_number").str.strip(),
                 "contact": t.col("contact"),
                 "reference": t.col("reference").str.strip(),
-                "row": t.rows,
             }
         )
         lines = lines[lines["number"] != ""]
+        first = lines.drop_duplicates("number")
         refs = (
             lines[lines["reference"] != ""]
             .drop_duplicates("number")
             .set_index("number")["reference"]
         )
-        grouped = lines.groupby("number", sort=False).agg(
-            contact=("contact", "first"), rows=("row", list)
-        )
-        grouped["reference"] = refs.reindex(grouped.index).fillna("")
-        return grouped.reset_index()
+        out = first[["number", "contact"]].copy()
+        out["reference"] = out["number"].map(refs).fillna("")
+        return out.reset_index(drop=True)
 
     return ctx.memo("invoices", compute)
+
+
+def invoice_rows(ctx: Context, numbers) -> dict[str, tuple[int, ...]]:
+    """Spreadsheet rows of the given invoices (every line), for the few invoices reported."""
+    t = ctx.table("xero_invoices")
+    number = t.col("invoice_number").str.strip()
+    wanted = number.isin(set(numbers))
+    frame = pd.DataFrame({"number": number[wanted], "row": t.rows[wanted]})
+    return {n: tuple(int(r) for r in g) for n, g in frame.groupby("number")["row"]}
 
 
 def job_targets(ctx: Context) -> dict[str, list[int]]:
@@ -60,13 +67,15 @@ def job_targets(ctx: Context) -> dict[str, list[int]]:
     return ctx.memo("job_targets", compute)
 
 
-def _invoice_finding(rule: Rule, ctx: Context, invoice, message: str, hint: str, **extra):
+def _invoice_finding(
+    rule: Rule, ctx: Context, invoice, rows, message: str, hint: str, **extra
+) -> Finding:
     t = ctx.table("xero_invoices")
     return rule.finding(
         message,
         hint=hint,
         file=t.file,
-        rows=tuple(invoice.rows),
+        rows=rows[invoice.number],
         column=t.header("reference"),
         **extra,
     )
@@ -79,11 +88,14 @@ class ClientLevelReference(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
-        for invoice in inv[inv["reference"].str.upper().str.startswith("CLI-")].itertuples():
+        flagged = inv[inv["reference"].str.upper().str.startswith("CLI-")]
+        rows = invoice_rows(ctx, flagged["number"])
+        for invoice in flagged.itertuples():
             yield _invoice_finding(
                 self,
                 ctx,
                 invoice,
+                rows,
                 f"Invoice {invoice.number} ({invoice.contact}) has the client-level reference "
                 f'"{invoice.reference}", which matches no single job.',
                 f"Switch to proposal-level billing in {WHERE}, so invoices carry PROP-… "
@@ -101,20 +113,22 @@ class ReferenceMatchesManyJobs(Rule):
         targets = job_targets(ctx)
         jobs = ctx.table("xpm_jobs")
         inv = invoices(ctx)
-        for invoice in inv[inv["reference"] != ""].itertuples():
-            rows = targets.get(invoice.reference, [])
-            if len(set(rows)) < 2:
-                continue
+        many = {ref for ref, rows in targets.items() if len(set(rows)) > 1}
+        flagged = inv[inv["reference"].isin(many)]
+        rows = invoice_rows(ctx, flagged["number"])
+        for invoice in flagged.itertuples():
+            job_rows = targets[invoice.reference]
             yield _invoice_finding(
                 self,
                 ctx,
                 invoice,
+                rows,
                 f'Invoice {invoice.number} has the reference "{invoice.reference}", which matches '
-                f"{len(set(rows))} XPM jobs; XPM cannot tell which job it belongs to.",
+                f"{len(set(job_rows))} XPM jobs; XPM cannot tell which job it belongs to.",
                 "Keep one job per proposal: merge or renumber the extra jobs so the reference "
                 "(job number or Client Order No.) matches exactly one job.",
                 value=invoice.reference,
-                related=(Related(jobs.file, tuple(sorted(set(rows)))),),
+                related=(Related(jobs.file, tuple(sorted(set(job_rows)))),),
             )
 
 
@@ -127,11 +141,14 @@ class ProposalReferenceWithoutJob(Rule):
         targets = job_targets(ctx)
         inv = invoices(ctx)
         prop = inv[inv["reference"].str.upper().str.startswith("PROP-")]
-        for invoice in prop[~prop["reference"].isin(set(targets))].itertuples():
+        flagged = prop[~prop["reference"].isin(set(targets))]
+        rows = invoice_rows(ctx, flagged["number"])
+        for invoice in flagged.itertuples():
             yield _invoice_finding(
                 self,
                 ctx,
                 invoice,
+                rows,
                 f'Invoice {invoice.number} references "{invoice.reference}", but no XPM job has '
                 "that job number or Client Order No.; the job was probably never deployed.",
                 "Deploy the proposal's job from Ignition (or fix the job's Client Order No.), so "
@@ -147,11 +164,14 @@ class InvoiceWithoutReference(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
-        for invoice in inv[inv["reference"] == ""].itertuples():
+        flagged = inv[inv["reference"] == ""]
+        rows = invoice_rows(ctx, flagged["number"])
+        for invoice in flagged.itertuples():
             yield _invoice_finding(
                 self,
                 ctx,
                 invoice,
+                rows,
                 f"Invoice {invoice.number} ({invoice.contact}) has no Reference, so XPM cannot "
                 "allocate it to a job.",
                 "Raise invoices from Ignition so they carry the proposal reference, or add the "

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from audits.validators.base import Context, Finding, Rule, fold
-from audits.validators.names import normalise_name
+from audits.validators.names import normalise_name, normalise_series
 
 WHERE = "Ignition → Settings → Team → (the member) → linked XPM user"
 
@@ -28,12 +28,12 @@ def _workload(ctx: Context) -> tuple[Counter, Counter, bool]:
     jobs_table, clients_table = ctx.table("xpm_jobs"), ctx.table("xpm_clients")
     if jobs_table is not None:
         for field in ("manager", "partner"):
-            for name, count in jobs_table.col(field).map(normalise_name).value_counts().items():
+            for name, count in normalise_series(jobs_table.col(field)).value_counts().items():
                 if name:
                     jobs[name] += int(count)
     if clients_table is not None:
         for field in ("account_manager", "job_manager"):
-            values = clients_table.col(field).map(normalise_name)
+            values = normalise_series(clients_table.col(field))
             for name, count in values.value_counts().items():
                 if name:
                     clients[name] += int(count)
