@@ -35,7 +35,8 @@ def invoices(ctx: Context) -> pd.DataFrame:
             .set_index("number")["reference"]
         )
         out = first[["number", "contact"]].copy()
-        out["reference"] = out["number"].map(refs).fillna("")
+        by_number = refs.to_dict()
+        out["reference"] = [by_number.get(n, "") for n in out["number"]]
         return out.reset_index(drop=True)
 
     return ctx.memo("invoices", compute)
