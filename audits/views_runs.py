@@ -180,7 +180,16 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
     offset = (page - 1) * PER_PAGE
     rows = list(shown.order_by("position")[offset : offset + PER_PAGE])
     counts_by_code = {g["code"]: g["count"] for g in groups}
+    # Waivers and acknowledgements: one query each, whatever the page size.
+    from wizard.access import Action, can
+    from wizard.signoff import acknowledged_keys, active_waivers, waiver_changed
+
+    waivers = active_waivers(run.onboarding, run.step_key)
+    acknowledged = acknowledged_keys(run.onboarding, run.step_key)
     for finding in rows:
+        finding.waiver = waivers.get(finding.match_key)
+        finding.waiver_changed = bool(finding.waiver) and waiver_changed(finding.waiver, finding)
+        finding.acknowledged = finding.match_key in acknowledged
         finding.group_count = counts_by_code.get(finding.code, 0)
         finding.rule_title = _rule_title(finding.code)
         finding.rows_label = _rows_label(finding.rows)
@@ -191,6 +200,8 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
     return {
         "practice": practice,
         "run": run,
+        "can_waive": can(request.user, Action.WAIVE),
+        "can_acknowledge": can(request.user, Action.ACKNOWLEDGE),
         "step": STEPS_BY_KEY.get(run.step_key),
         "filters": filters,
         "groups": groups,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audits.kinds import KINDS
 from audits.models import RunStatus
-from audits.selectors import current_uploads, error_count, latest_run
+from audits.selectors import current_uploads, latest_run
 from wizard.models import StepProgress, StepStatus
 
 
@@ -23,20 +23,36 @@ def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepSt
     missing = [k for k in step.exports if k not in uploads]
     run = latest_run(onboarding, step.key) if step.all_exports else None
 
+    from wizard.signoff import open_errors, unacknowledged_warnings
+
+    latest_sign_off = progress.sign_offs.filter(revoked_at=None).first()
+    if latest_sign_off is not None and latest_sign_off.stale_at is None:
+        when = timezone.localtime(latest_sign_off.signed_at)
+        return (
+            StepStatus.SIGNED_OFF,
+            f"Signed by {latest_sign_off.signed_by_label}, {when:%d %b %Y}.",
+        )
     if not attested and not present and run is None:
         return StepStatus.NOT_STARTED, _todo(step, attested, missing)
     if run is not None and run.status == RunStatus.FAILED:
         return StepStatus.NEEDS_ATTENTION, "The last check failed to run. Run it again."
+    warnings = 0
     if run is not None and run.status == RunStatus.SUCCEEDED:
-        errors = error_count(run)
+        errors = open_errors(run).count()
         if errors:
             return StepStatus.NEEDS_ATTENTION, f"{errors} error(s) to fix or waive."
+        warnings = unacknowledged_warnings(run).count()
+    stale = latest_sign_off is not None and latest_sign_off.stale_at is not None
     todo = _todo(step, attested, missing)
     if todo:
-        return StepStatus.IN_PROGRESS, todo
+        return (StepStatus.STALE if stale else StepStatus.IN_PROGRESS), todo
     if present and (run is None or not run.is_finished):
         return StepStatus.IN_PROGRESS, "Checking your exports…"
-    return StepStatus.READY, "Ready for sign-off."
+    if warnings:
+        return StepStatus.IN_PROGRESS, f"{warnings} warning(s) to acknowledge."
+    if stale:
+        return StepStatus.STALE, f"Sign again: {latest_sign_off.stale_reason}"
+    return StepStatus.READY, "Everything is in place: sign it off."
 
 
 def _todo(step, attested: bool, missing: list[str]) -> str:

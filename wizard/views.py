@@ -17,12 +17,14 @@ from django_htmx.http import trigger_client_event
 
 from audits.kinds import KINDS
 from audits.selectors import current_uploads, latest_run
+from audits.views_uploads import upload_area_context
 from wizard import services
 from wizard.access import Action, can, get_practice_for_user, membership_of, practices_for
 from wizard.checklist import STEPS, STEPS_BY_KEY, get_step, neighbours
 from wizard.forms import AttestationForm
 from wizard.http import HtmxHttpRequest
 from wizard.models import Onboarding, Practice, StepProgress, StepStatus
+from wizard.views_signoff import signoff_context
 
 
 def _onboarding(practice: Practice) -> Onboarding:
@@ -112,6 +114,8 @@ def _step_context(request, practice: Practice, onboarding: Onboarding, key: str,
         "optional_kinds": [KINDS[k] for k in step.optional_exports],
         "uploads": {k: uploads[k] for k in step.all_exports if k in uploads},
         "run": latest_run(onboarding, step.key) if step.all_exports else None,
+        **(upload_area_context(request, practice, onboarding, step) if step.all_exports else {}),
+        **signoff_context(request, progress),
         **_steps_context(onboarding),
     }
 
