@@ -65,10 +65,105 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("wizard:overview", pk=membership.practice_id)
 
 
+PER_PAGE = 50
+
+
 @require_GET
 def practice_list(request: HtmxHttpRequest) -> HttpResponse:
-    practices = practices_for(request.user).filter(archived_at__isnull=True)
-    return render(request, "wizard/practice_list.html", {"practices": practices})
+    """The team dashboard: every practice of the organisation, filtered, sorted, paginated."""
+    from django.core.paginator import Paginator
+
+    from audits import export
+    from wizard import dashboard
+
+    membership = membership_of(request.user)
+    practices = practices_for(request.user).select_related("organisation")
+    show_archived = request.GET.get("archived") == "1"
+    if not show_archived:
+        practices = practices.filter(archived_at__isnull=True)
+    query = request.GET.get("q", "").strip()
+    if query:
+        practices = practices.filter(name__icontains=query)
+    assignee = request.GET.get("assignee", "")
+    if assignee.isdigit():
+        practices = practices.filter(assignees__pk=int(assignee))
+    rows = dashboard.rows(practices)
+    histogram = dashboard.step_histogram(rows)
+    health = request.GET.get("status", "")
+    if health in dashboard.Health.__members__.values():
+        rows = [r for r in rows if r.health == health]
+    step = request.GET.get("step", "")
+    if step.isdigit():
+        rows = [r for r in rows if r.current == int(step)]
+    sort = request.GET.get("sort", "name")
+    rows.sort(key=dashboard.SORTS.get(sort, dashboard.SORTS["name"]))
+    if request.GET.get("format") == "csv":
+        header = (
+            "practice",
+            "signed of 15",
+            "current step",
+            "errors",
+            "warnings",
+            "blocked steps",
+            "waivers",
+            "assignees",
+            "target go-live",
+            "last activity",
+            "status",
+        )
+        body = export.to_csv(
+            header,
+            (
+                [
+                    r.practice.name,
+                    r.signed,
+                    r.current or "",
+                    r.errors,
+                    r.warnings,
+                    " ".join(map(str, r.blocked_steps)),
+                    r.waivers,
+                    ", ".join(r.assignees),
+                    r.practice.target_go_live or "",
+                    r.last_activity or "",
+                    r.health_label,
+                ]
+                for r in rows
+            ),
+        )
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="liftoff-practices.csv"'
+        return response
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    from django.contrib.auth import get_user_model
+
+    team = (
+        get_user_model()
+        .objects.filter(
+            membership__organisation_id=membership.organisation_id,
+            membership__practice__isnull=True,
+        )
+        .order_by("first_name", "username")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    template_name = "wizard/practice_list.html"
+    if request.htmx and request.GET.get("fragment") == "dashboard":
+        template_name += "#dashboard"
+    return render(
+        request,
+        template_name,
+        {
+            "page": page,
+            "rows": page.object_list,
+            "histogram": histogram,
+            "histogram_max": max((n for _, _, n in histogram), default=0) or 1,
+            "statuses": dashboard.HEALTH_LABELS.items(),
+            "team": team,
+            "filters": request.GET,
+            "query_string": params.urlencode(),
+            "steps": STEPS,
+        },
+    )
 
 
 @require_GET
