@@ -1,6 +1,5 @@
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
