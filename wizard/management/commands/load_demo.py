@@ -8,9 +8,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the app runs.")
+        parser.add_argument(
+            "--no-exports", action="store_true", help="Skip uploading the demo practice's exports."
+        )
 
     def handle(self, *args, **options):
         organisation, practice = load_demo()
+        if not options["no_exports"]:
+            from audits.demo import load_demo_exports
+
+            uploaded = load_demo_exports(practice)
+            if uploaded:
+                self.stdout.write(
+                    f"Uploaded {len(uploaded)} demo exports; the worker checks them when it starts."
+                )
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {organisation} → {practice}"))
         self.stdout.write(
             f"\n  Log in at {options['url']}accounts/login/  (password: {DEMO_PASSWORD})"
