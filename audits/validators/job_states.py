@@ -64,23 +64,58 @@ def parse_state_type(value: str) -> StateType:
     )
 
 
-def parse_state_map_csv(text: str) -> dict[str, str]:
-    """A two-column CSV (state name, type); a header row is allowed. Unknown types are refused."""
+_HEADER_TYPES = {"type", "statetype", "jobstatetype", "kind"}
+
+
+def _decode(data: str | bytes) -> str:
+    """A state-map file as text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_state_map_csv(data: str | bytes) -> dict[str, str]:
+    """A two-column CSV (state name, type) -> {state name: type value}; unknown types refused.
+
+    Comma, semicolon or tab separated; blank lines ignored; a first row whose second cell reads
+    "Type" is a header. Every bad row is named in one ``ValueError``.
+    """
+    text = _decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count) if first else ","
     mapping: dict[str, str] = {}
+    seen: dict[str, str] = {}  # state_key -> name as first written, to catch contradictions
     problems = []
-    for number, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
+    header_checked = False
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
-        if len(cells) < 2 or not cells[0]:
-            problems.append(f"row {number}: expected a state name and a type")
+        if not header_checked:
+            header_checked = True
+            if len(cells) >= 2 and state_key(cells[1]) in _HEADER_TYPES:
+                continue
+        if len([c for c in cells[2:] if c]) or len(cells) < 2 or not cells[0]:
+            problems.append(f"row {number}: expected two columns, a state name and a type")
             continue
         try:
-            mapping[cells[0]] = parse_state_type(cells[1]).value
+            value = parse_state_type(cells[1]).value
         except ValueError as exc:
-            if number == 1:  # a header row such as "State,Type"
-                continue
             problems.append(f"row {number}: {exc}")
+            continue
+        key = state_key(cells[0])
+        if key in seen and mapping[seen[key]] != value:
+            problems.append(
+                f'row {number}: "{cells[0]}" is given two types ({mapping[seen[key]]} and {value})'
+            )
+            continue
+        seen.setdefault(key, cells[0])
+        mapping[seen[key]] = value
     if problems:
         raise ValueError("The state map could not be read: " + "; ".join(problems))
     return mapping

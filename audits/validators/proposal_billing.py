@@ -39,7 +39,7 @@ def invoices(ctx: Context) -> pd.DataFrame:
         out["reference"] = [by_number.get(n, "") for n in out["number"]]
         return out.reset_index(drop=True)
 
-    return ctx.memo("invoices", compute)
+    return ctx.memo("proposal_billing.invoices", compute)
 
 
 def invoice_rows(ctx: Context, numbers) -> dict[str, tuple[int, ...]]:
@@ -65,7 +65,7 @@ def job_targets(ctx: Context) -> dict[str, list[int]]:
         keys = keys[keys["key"] != ""].drop_duplicates()
         return keys.groupby("key")["row"].apply(list).to_dict()
 
-    return ctx.memo("job_targets", compute)
+    return ctx.memo("proposal_billing.job_targets", compute)
 
 
 def _invoice_finding(

@@ -78,3 +78,52 @@ def test_it_parses_a_state_map_csv_with_a_header():
 def test_it_refuses_an_unknown_state_type():
     with pytest.raises(ValueError, match='row 2: "Sleeping" is not a job-state type'):
         job_states.parse_state_map_csv("State,Type\nParked,Sleeping\n")
+
+
+def test_it_defaults_exactly_the_checklist_state_names():
+    standard, on_hold = job_states.StateType.STANDARD, job_states.StateType.ON_HOLD
+    completed, cancelled = job_states.StateType.COMPLETED, job_states.StateType.CANCELLED
+    expected = {
+        "Planned": standard,
+        "Not Started": standard,
+        "In Progress": standard,
+        "Active": standard,
+        "Open": standard,
+        "On Hold": on_hold,
+        "Paused": on_hold,
+        "Completed": completed,
+        "Complete": completed,
+        "Done": completed,
+        "Closed": completed,
+        "Cancelled": cancelled,
+        "Canceled": cancelled,
+    }
+    assert dict(job_states.DEFAULT_STATE_TYPES) == expected
+
+
+def test_it_reads_a_state_map_file_as_bytes_with_semicolons():
+    data = "\ufeffWaiting on Client;On Hold\r\nReady to Lodge;Standard\r\n".encode()
+    assert job_states.parse_state_map_csv(data) == {
+        "Waiting on Client": "on_hold",
+        "Ready to Lodge": "standard",
+    }
+
+
+def test_it_refuses_an_unknown_type_on_the_first_line():
+    with pytest.raises(ValueError, match='row 1: "Sleeping" is not a job-state type'):
+        job_states.parse_state_map_csv("Parked,Sleeping\nWaiting,On Hold\n")
+
+
+def test_it_refuses_a_state_given_two_types():
+    with pytest.raises(ValueError, match="given two types"):
+        job_states.parse_state_map_csv("Waiting,On Hold\nwaiting,Standard\n")
+
+
+def test_it_refuses_a_row_with_one_column():
+    with pytest.raises(ValueError, match="row 2: expected two columns"):
+        job_states.parse_state_map_csv("State,Type\nWaiting\n")
+
+
+def test_it_is_quiet_when_every_state_is_mapped():
+    jobs = [job("J1", "Waiting on Client"), job("J2", "Closed")]
+    assert findings(job_states, state_map={"waitingonclient": "on_hold"}, xpm_jobs=jobs) == []

@@ -57,3 +57,22 @@ def test_it_warns_about_a_subscription_job_beside_an_annual_job():
     ]
     (f,) = findings(no_subscriptions, "C15.W002", xpm_jobs=jobs)
     assert (f.rows, f.value) == ((3,), "Xero Subscription 2025")
+
+
+def test_it_leaves_a_subscription_job_alone_when_the_client_has_no_annual_job():
+    jobs = [
+        {
+            "job_no": "J1",
+            "client": "Jane Smith",
+            "name": "Annual Compliance 2025",
+            "template": "Annual Compliance",
+            "state": "Planned",
+        },
+        {
+            "job_no": "J2",
+            "client": "Bob Jones",
+            "name": "Xero Subscription 2025",
+            "state": "Planned",
+        },
+    ]
+    assert findings(no_subscriptions, "C15.W002", xpm_jobs=jobs) == []
