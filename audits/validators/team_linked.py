@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from audits.validators.base import Context, Finding, Rule, fold
+import pandas as pd
+
+from audits.validators.base import Context, Finding, Related, Rule, Table, fold
 from audits.validators.names import normalise_name, normalise_series
 
 WHERE = "Ignition → Settings → Team → (the member) → linked XPM user"
@@ -53,6 +55,31 @@ def _missing_staff(ctx: Context):
         yield index, name
 
 
+def _unlisted_managers(ctx: Context, staff_names: set[str], team_names: set[str]):
+    """People named as manager/partner in jobs or clients who are in neither the XPM staff
+    export nor Ignition: normalised name -> (spelling, {table: rows})."""
+    people: dict[str, tuple[str, dict[str, tuple[int, ...]]]] = {}
+    sources: list[tuple[Table, tuple[str, ...]]] = []
+    for kind, fields in (
+        ("xpm_jobs", ("manager", "partner")),
+        ("xpm_clients", ("account_manager", "job_manager")),
+    ):
+        table = ctx.table(kind)
+        if table is not None:
+            sources.append((table, fields))
+    for table, fields in sources:
+        frame = pd.concat(
+            [pd.DataFrame({"name": table.col(f).str.strip(), "row": table.rows}) for f in fields]
+        )
+        frame = frame[frame["name"] != ""]
+        frame = frame.assign(key=normalise_series(frame["name"]))
+        frame = frame[~frame["key"].isin(staff_names | team_names) & (frame["key"] != "")]
+        for key, group in frame.groupby("key", sort=True):
+            _spelling, found = people.setdefault(key, (group["name"].iloc[0], {}))
+            found[table.kind] = tuple(sorted({int(r) for r in group["row"]}))
+    return people, {table.kind: table for table, _ in sources}
+
+
 class ManagerNotInTeam(Rule):
     code = "C04.E001"
     title = "Partner or manager who is not an Ignition team member"
@@ -77,6 +104,26 @@ class ManagerNotInTeam(Rule):
                 rows=(int(staff.rows[index]),),
                 column=staff.header("name"),
                 value=name,
+            )
+        # Someone the jobs or clients name who is not even in the staff export (a former or
+        # renamed user): report them on the file that names them.
+        staff_names = set(normalise_series(staff.col("name")))
+        people, tables = _unlisted_managers(ctx, staff_names, _team_keys(ctx)[1])
+        for key, (name, found) in sorted(people.items()):
+            first = "xpm_jobs" if "xpm_jobs" in found else "xpm_clients"
+            table = tables[first]
+            other = [Related(tables[k].file, rows) for k, rows in found.items() if k != first]
+            yield self.finding(
+                f"{name} is partner or manager on {jobs[key]} job(s) and account or job manager "
+                f"of {clients[key]} client(s), but is neither an Ignition team member nor in the "
+                "XPM staff export.",
+                hint=f"If {name} is a current XPM user, invite them to Ignition and link their "
+                f"XPM user in {WHERE}; if they have left, reassign their jobs and clients in XPM.",
+                file=table.file,
+                rows=found[first],
+                column=table.header("manager" if first == "xpm_jobs" else "account_manager"),
+                value=name,
+                related=tuple(other),
             )
 
 

@@ -69,3 +69,21 @@ def test_it_matches_team_members_by_email_then_name():
         )
         == []
     )
+
+
+def test_it_flags_a_manager_missing_from_both_staff_and_ignition_on_their_jobs():
+    jobs = [*JOBS, {**JOBS[0], "job_no": "J3", "manager": "Dana Lee", "partner": ""}]
+    clients = [*CLIENTS, {"name": "B", "account_manager": "Dana  Lee"}]
+    team = [*TEAM, {"name": "Tom Walker", "email": "tom@firm.example", "xpm_user": "Tom Walker"}]
+    (f,) = findings(
+        team_linked,
+        "C04.E001",
+        xpm_staff=STAFF,
+        ignition_team=team,
+        xpm_jobs=jobs,
+        xpm_clients=clients,
+    )
+    assert (f.file, f.rows, f.value) == ("xpm_jobs.csv", (4,), "Dana Lee")
+    assert "on 1 job(s)" in f.message and "of 1 client(s)" in f.message
+    assert [(r.file, r.rows) for r in f.related] == [("xpm_clients.csv", (3,))]
+    assert "Settings → Team" in f.hint
