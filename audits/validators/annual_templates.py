@@ -15,7 +15,44 @@ PERIOD_RE = re.compile(
     r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|q[1-4]|quarter\s*[1-4])\b",
     re.IGNORECASE,
 )
+MONTH_RE = re.compile(
+    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+    re.IGNORECASE,
+)
+PERIOD_NUMBER_RE = re.compile(r"\b(?:month|period|m)\s*(?:[1-9]|1[0-2])\b", re.IGNORECASE)
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WHERE = "XPM → Business → Settings → Templates → Job templates"
+
+
+def monthly_tasks(tasks: pd.Series) -> tuple[int, list[str]]:
+    """How many monthly tasks a template has, and the months none of its tasks names.
+
+    A monthly task names a month ("July bookkeeping") or a period number ("Month 3"); the same
+    month twice counts once (C07.W003 reports the repeat). A template none of whose tasks carries
+    such a marker is judged on its task count alone (its tasks may be named another way).
+    """
+    tasks = tasks[tasks != ""]
+    months = tasks.str.extract(MONTH_RE, expand=False).dropna().str[:3].str.casefold()
+    numbered = tasks[tasks.str.contains(PERIOD_NUMBER_RE)].map(fold)
+    if months.empty and numbered.empty:
+        return tasks.map(fold).nunique(), []
+    named = set(months)
+    missing = [m for m in MONTH_NAMES if m[:3].casefold() not in named] if named else []
+    return len(named) + numbered.nunique(), missing
 
 
 def _frame(ctx: Context) -> pd.DataFrame:
@@ -43,12 +80,13 @@ class BookkeepingWithoutTwelveTasks(Rule):
             kind_text = f"{name} {' '.join(group['category'].unique())}"
             if not BOOKKEEPING_RE.search(kind_text):
                 continue
-            tasks = group["task"][group["task"] != ""].map(fold).nunique()
+            tasks, missing = monthly_tasks(group["task"])
             if tasks == 12:
                 continue
+            gap = f" No task for {', '.join(missing)}." if missing and tasks < 12 else ""
             yield self.finding(
-                f'The template "{name}" is bookkeeping-type but has {tasks} task(s), not 12 '
-                "monthly tasks.",
+                f'The template "{name}" is bookkeeping-type but has {tasks} monthly task(s), '
+                f"not 12.{gap}",
                 hint="Give it one task per month (12 in all), so one annual job carries the whole "
                 f"year's work and invoices; edit it in {WHERE}.",
                 file=t.file,

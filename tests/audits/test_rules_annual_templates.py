@@ -50,3 +50,21 @@ def test_it_flags_the_same_task_twice():
 def test_it_is_quiet_on_an_ordinary_annual_template():
     rows = template("Annual Compliance", ["Collect records", "Prepare accounts", "Lodge return"])
     assert findings(annual_templates, xpm_job_templates=rows) == []
+
+
+def test_it_counts_only_monthly_tasks_and_names_the_missing_months():
+    tasks = [f"{m} payroll" for m in MONTHS[:11]] + ["Year-end payroll review"]
+    (f,) = findings(
+        annual_templates, "C07.E001", xpm_job_templates=template("Payroll Services", tasks)
+    )
+    assert f.value == "Payroll Services" and f.rows == tuple(range(2, 14))
+    assert "11 monthly task(s)" in f.message and "No task for June" in f.message
+    assert "Job templates" in f.hint
+
+
+def test_it_accepts_twelve_monthly_tasks_beside_a_year_end_task():
+    tasks = [f"{m} bookkeeping" for m in MONTHS] + ["Year-end review"]
+    assert (
+        findings(annual_templates, "C07.E001", xpm_job_templates=template("Bookkeeping", tasks))
+        == []
+    )
