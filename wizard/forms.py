@@ -17,7 +17,7 @@ class AttestationForm(forms.Form):
     )
     checked_on = forms.DateField(
         label="When it was checked",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The date the setting was checked.",
     )
     note = forms.CharField(
