@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule
+from audits.validators.base import Context, Finding, Related, Rule, fold
 
 PERIOD_RE = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
@@ -15,20 +15,32 @@ PERIOD_RE = re.compile(
     re.IGNORECASE,
 )
 
+YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
+
 
 def jobs_frame(ctx: Context) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         jobs = ctx.table("xpm_jobs")
-        start = jobs.col("start_date").str.strip()
-        due = jobs.col("due_date").str.strip()
-        year = start.str.extract(r"^(\d{4})-", expand=False).fillna(
-            due.str.extract(r"^(\d{4})-", expand=False)
-        )
+        name = jobs.col("name").str.strip()
+        template = jobs.col("template").str.strip()
+        # The year a job is for: its start date, else its due date (ISO once loaded, but a date
+        # the loader could not read stays as typed), else a year in its name.
+        year = jobs.col("start_date").str.extract(YEAR_RE, expand=False)
+        for fallback in (jobs.col("due_date"), name):
+            year = year.fillna(fallback.str.extract(YEAR_RE, expand=False))
+        # "Same template or service": with no template, the job name without its period/year.
+        unnamed = template == ""
+        bare = name[unnamed].str.replace(PERIOD_RE, " ", regex=True)
+        bare = bare.str.replace(YEAR_RE, " ", regex=True).str.replace(r"[\W_]+", " ", regex=True)
+        label = template.where(~unnamed, bare.str.strip())
+        key = label.map({k: fold(k) for k in pd.unique(label)})  # once per distinct name
         return pd.DataFrame(
             {
                 "client": jobs.col("client"),
-                "template": jobs.col("template").str.strip(),
-                "name": jobs.col("name").str.strip(),
+                "template": template,
+                "label": label,
+                "service": key,
+                "name": name,
                 "year": year.fillna(""),
                 "row": jobs.rows,
             }
@@ -45,11 +57,10 @@ class RepeatedJobsInYear(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         frame = jobs_frame(ctx)
-        frame = frame[(frame["template"] != "") & (frame["client"] != "") & (frame["year"] != "")]
-        repeated = frame[frame.duplicated(["client", "template", "year"], keep=False)]
-        for (client, template, year), group in repeated.groupby(
-            ["client", "template", "year"], sort=True
-        ):
+        frame = frame[(frame["service"] != "") & (frame["client"] != "") & (frame["year"] != "")]
+        repeated = frame[frame.duplicated(["client", "service", "year"], keep=False)]
+        for (client, _, year), group in repeated.groupby(["client", "service", "year"], sort=True):
+            template = group["label"].iloc[0]
             yield self.finding(
                 f'{client} has {len(group)} "{template}" jobs in {year}; Ignition expects one '
                 "annual job per service, with tasks for each month.",

@@ -65,3 +65,14 @@ def test_it_is_quiet_when_every_group_entity_has_its_job():
         job("J2", "Silver Creek Unit Trust", "Trust Compliance", "2025-07-01"),
     ]
     assert findings(annual_jobs, xpm_jobs=jobs, xpm_clients=CLIENTS) == []
+
+
+def test_it_groups_jobs_without_a_template_by_their_name_and_the_year_in_it():
+    jobs = [
+        {"job_no": f"J{m}", "client": "Jane Smith", "state": "Planned", "name": f"BAS - {q} 2025"}
+        for m, q in enumerate(["Q1", "Q2", "Q3", "Q4"], start=1)
+    ]
+    jobs.append({"job_no": "J9", "client": "Jane Smith", "state": "Planned", "name": "BAS 2024"})
+    (f,) = findings(annual_jobs, "C10.E001", xpm_jobs=jobs, xpm_clients=CLIENTS)
+    assert (f.rows, f.value) == ((2, 3, 4, 5), "Jane Smith")
+    assert 'has 4 "BAS" jobs in 2025' in f.message
