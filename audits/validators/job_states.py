@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Rule, fold
+from audits.validators.base import Context, Finding, Related, Rule, fold
 
 WHERE = "XPM → Business → Settings → Job states"
 
@@ -133,12 +133,13 @@ def _types(ctx: Context) -> dict[str, str]:
     return {state_key(k): v for k, v in effective_state_map(ctx.state_map).items()}
 
 
-def _invoice_targets(ctx: Context) -> set[str]:
+def _invoice_lines(ctx: Context) -> pd.DataFrame:
+    """Invoice lines with a Reference: reference (trimmed) and spreadsheet row."""
     invoices = ctx.table("xero_invoices")
     if invoices is None:
-        return set()
-    refs = invoices.col("reference").str.strip()
-    return set(refs[refs != ""].unique())
+        return pd.DataFrame({"reference": pd.Series(dtype=str), "row": pd.Series(dtype=int)})
+    frame = pd.DataFrame({"reference": invoices.col("reference").str.strip(), "row": invoices.rows})
+    return frame[frame["reference"] != ""]
 
 
 class NonStandardStateOnBilledJob(Rule):
@@ -153,12 +154,18 @@ class NonStandardStateOnBilledJob(Rule):
         state = jobs.col("state")
         kind = state.map(lambda s: types.get(state_key(s), ""))
         order = jobs.col("client_order_no").str.strip()
-        targets = _invoice_targets(ctx)
+        lines = _invoice_lines(ctx)
+        targets = set(lines["reference"].unique())
         ignition_ref = order.str.upper().str.match(r"^(PROP|CLI)-")
         targeted = jobs.col("job_no").str.strip().isin(targets) | (order != "") & order.isin(
             targets
         )
         bad = (kind != "") & (kind != StateType.STANDARD) & (ignition_ref | targeted)
+        job_no_col = jobs.col("job_no").str.strip()
+        wanted = set(job_no_col[bad]) | set(order[bad])
+        hit = lines[lines["reference"].isin(wanted - {""})]
+        invoice_rows = hit.groupby("reference")["row"].apply(lambda r: sorted(map(int, r)))
+        invoice_file = ctx.table("xero_invoices").file if "xero_invoices" in ctx.tables else ""
         for index in bad[bad].index:
             job_no, name = jobs.df.at[index, "job_no"], jobs.col("name")[index]
             type_label = LABELS[StateType(kind[index])]
@@ -171,7 +178,13 @@ class NonStandardStateOnBilledJob(Rule):
                 rows=(int(jobs.rows[index]),),
                 column=jobs.header("state"),
                 value=str(state[index]),
+                related=_related(invoice_file, invoice_rows, job_no_col[index], order[index]),
             )
+
+
+def _related(file: str, rows_by_ref: pd.Series, *refs: str) -> tuple[Related, ...]:
+    rows = sorted({r for ref in refs if ref and ref in rows_by_ref.index for r in rows_by_ref[ref]})
+    return (Related(file, tuple(rows)),) if rows else ()
 
 
 class UnmappedState(Rule):

@@ -75,8 +75,9 @@ class PassThroughJob(Rule):
             yield self.finding(
                 f'"{name}" is a subscription or disbursement job for {client}, who also has an '
                 "annual job.",
-                hint="Bill subscriptions and disbursements directly in Xero (to a disbursements "
-                "account) rather than through a job tied to the annual work.",
+                hint="Bill subscriptions and disbursements outside the annual work (their own "
+                "proposal or a direct Xero invoice to a disbursements account), then complete "
+                f"this job in XPM: {WHERE}.",
                 file=jobs.file,
                 rows=(int(frame.at[index, "row"]),),
                 column=jobs.header("name"),

@@ -23,6 +23,7 @@ def test_it_flags_an_invoiced_job_on_hold():
     )
     assert (f.rows, f.value) == ((3,), "On Hold")
     assert "Business → Settings → Job states" in f.hint
+    assert [(r.file, r.rows) for r in f.related] == [("xero_invoices.csv", (2,))]
 
 
 def test_it_flags_a_job_carrying_an_ignition_reference_in_a_completed_state():

@@ -39,7 +39,7 @@ def test_it_reports_a_rule_without_its_inputs_as_not_checked():
     infos = {f.item: f for f in result.findings if f.code == "C00.I001"}
     assert sorted(infos) == [9, 11]
     assert infos[9].value == "xpm_jobs"
-    assert "was not checked" in infos[9].message and "XPM jobs" in infos[9].message
+    assert "did not run" in infos[9].message and "XPM jobs" in infos[9].message
     assert "C09.E001" in [f.code for f in result.findings]  # what could run, ran
     assert result.not_checked == {9: ("xpm_jobs",), 11: ("xpm_jobs",)}
 
