@@ -262,7 +262,7 @@ def not_checked_finding(item: int, missing: tuple[str, ...]) -> Finding:
         code="C00.I001",
         item=item,
         severity=Severity.INFO,
-        message=f"Step {item} was not checked: it needs {labels}.",
+        message=f"Some checks of step {item} did not run: they need {labels}.",
         hint="Upload the missing export(s) to check this step. Not checked is not passed.",
         value=",".join(missing),
     )

@@ -35,6 +35,15 @@ def _names(table, field: str) -> dict[str, list[int]]:
     }
 
 
+def spelling_to_use(*names: str) -> str:
+    """Of two spellings of one client, the one to keep in both systems: not shouting in capitals
+    or all lower case when the other is properly cased."""
+    for name in names:
+        if not (name.isupper() or name.islower()):
+            return name
+    return names[0]
+
+
 def near_matches(names: list[str], candidates: list[str]) -> dict[str, str]:
     """For each name with no exact partner: the candidate it nearly matches, if any."""
     by_normal: dict[str, str] = {}
@@ -96,15 +105,16 @@ class NearMatchInXero(Rule):
             partner = p["xpm_near"].get(name)
             if partner is None:
                 continue
+            use = spelling_to_use(partner, name)
             yield self.finding(
                 f'XPM client "{name}" has no Xero contact with the same name.',
-                hint=f'Xero has "{partner}". Use one spelling in both, e.g. "{partner}" '
+                hint=f'Xero has "{partner}". Use one spelling in both, e.g. "{use}" '
                 f"({XPM_WHERE}, or {XERO_WHERE}).",
                 file=xpm_t.file,
                 rows=tuple(p["xpm"][name]),
                 column=xpm_t.header("name"),
                 value=name,
-                suggestion=partner,
+                suggestion=use,
                 related=(Related(xero_t.file, tuple(p["xero"][partner])),),
             )
 

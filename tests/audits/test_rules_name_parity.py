@@ -85,3 +85,13 @@ def test_it_is_quiet_when_names_match_exactly():
         )
         == []
     )
+
+
+def test_it_suggests_the_properly_cased_spelling():
+    (f,) = findings(
+        name_parity,
+        "C13.E001",
+        xpm_clients=[{"name": "Oakwood Star Family Trust"}],
+        xero_contacts=[{"name": "OAKWOOD STAR FAMILY TRUST"}],
+    )
+    assert f.suggestion == "Oakwood Star Family Trust"
