@@ -34,13 +34,14 @@ class AdHocLookingJob(Rule):
             f'Untick "Create an Ad hoc job when no current job matched the Xero reference field" '
             f"in {WHERE}, then move this job's time and invoices to the client's real job."
         )
+        clients, job_nos = jobs.col("client"), jobs.col("job_no")
         for index in jobs.df.index[by_name | stray]:
             if by_name[index]:
-                message = f'The job "{name[index]}" ({jobs.col("client")[index]}) looks like an ad hoc job.'
+                message = f'The job "{name[index]}" ({clients[index]}) looks like an ad hoc job.'
                 value, column = name[index], jobs.header("name")
             else:
                 message = (
-                    f'Job {jobs.col("job_no")[index]} has the Client Order No. "{order[index]}", '
+                    f'Job {job_nos[index]} has the Client Order No. "{order[index]}", '
                     "which matches no Ignition proposal."
                 )
                 value, column = order[index], jobs.header("client_order_no")

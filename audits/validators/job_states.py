@@ -152,7 +152,7 @@ class NonStandardStateOnBilledJob(Rule):
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
         state = jobs.col("state")
-        kind = state.map(lambda s: types.get(state_key(s), ""))
+        kind = state.map({s: types.get(state_key(s), "") for s in pd.unique(state)})
         order = jobs.col("client_order_no").str.strip()
         lines = _invoice_lines(ctx)
         targets = set(lines["reference"].unique())
@@ -166,8 +166,9 @@ class NonStandardStateOnBilledJob(Rule):
         hit = lines[lines["reference"].isin(wanted - {""})]
         invoice_rows = hit.groupby("reference")["row"].apply(lambda r: sorted(map(int, r)))
         invoice_file = ctx.table("xero_invoices").file if "xero_invoices" in ctx.tables else ""
+        names = jobs.col("name")
         for index in bad[bad].index:
-            job_no, name = jobs.df.at[index, "job_no"], jobs.col("name")[index]
+            job_no, name = job_no_col[index], names[index]
             type_label = LABELS[StateType(kind[index])]
             yield self.finding(
                 f'Job {job_no} ("{name}") is in state "{state[index]}", of type {type_label}; '
@@ -196,7 +197,7 @@ class UnmappedState(Rule):
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
         state = jobs.col("state").str.strip()
-        keys = state.map(state_key)
+        keys = state.map({s: state_key(s) for s in pd.unique(state)})
         unmapped = (state != "") & ~keys.isin(set(types))
         frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": jobs.rows})
         for _, group in frame.dropna().groupby("key", sort=True):

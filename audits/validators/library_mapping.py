@@ -29,8 +29,9 @@ class RecurringServiceUnmapped(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         s, recurring, template = _services(ctx)
+        services = s.col("service")
         for index in s.df.index[recurring & (template == "")]:
-            service = s.col("service")[index]
+            service = services[index]
             yield self.finding(
                 f'The recurring service "{service}" has no XPM job template, so accepting a '
                 "proposal for it deploys no job.",
@@ -51,8 +52,9 @@ class MappedTemplateMissing(Rule):
         s, _, template = _services(ctx)
         known = set(ctx.table("xpm_job_templates").col("template").map(fold))
         missing = (template != "") & ~template.map(fold).isin(known)
+        services = s.col("service")
         for index in s.df.index[missing]:
-            service, name = s.col("service")[index], template[index]
+            service, name = services[index], template[index]
             yield self.finding(
                 f'The service "{service}" is mapped to the job template "{name}", which is not in '
                 "the XPM templates export.",
@@ -71,8 +73,9 @@ class OneOffServiceUnmapped(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         s, recurring, template = _services(ctx)
+        services = s.col("service")
         for index in s.df.index[~recurring & (template == "")]:
-            service = s.col("service")[index]
+            service = services[index]
             yield self.finding(
                 f'The one-off service "{service}" has no XPM job template.',
                 hint="If its work should be tracked as a job, map a template in "

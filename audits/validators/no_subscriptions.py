@@ -34,10 +34,11 @@ class PassThroughInRecurringProposal(Rule):
         recurring_line = p.col("frequency").str.contains(RECURRING_RE)
         recurring_proposals = set(p.col("proposal")[recurring_line & ~passthrough])
         inside = passthrough & p.col("proposal").isin(recurring_proposals)
+        proposals, clients = p.col("proposal"), p.col("client")
         for index in p.df.index[inside]:
-            proposal = p.col("proposal")[index]
+            proposal = proposals[index]
             yield self.finding(
-                f'Proposal {proposal} ({p.col("client")[index]}) bills "{service[index]}" inside '
+                f'Proposal {proposal} ({clients[index]}) bills "{service[index]}" inside '
                 "a recurring proposal; it will land on the annual job.",
                 hint="Bill subscriptions and disbursements outside the annual proposal (their own "
                 f"proposal or a direct Xero invoice to a disbursements account): {WHERE}.",
@@ -69,9 +70,10 @@ class PassThroughJob(Rule):
         flagged = frame.index[passthrough & frame["client"].isin(with_annual)]
         involved = annual[annual["client"].isin(set(frame.loc[flagged, "client"]))]
         annual_rows = involved.groupby("client")["row"].apply(list).to_dict()
+        names = jobs.col("name")
         for index in flagged:
             client = frame.at[index, "client"]
-            name = jobs.col("name")[index]
+            name = names[index]
             yield self.finding(
                 f'"{name}" is a subscription or disbursement job for {client}, who also has an '
                 "annual job.",

@@ -51,10 +51,10 @@ def invoice_rows(ctx: Context, numbers) -> dict[str, tuple[int, ...]]:
     return {n: tuple(int(r) for r in g) for n, g in frame.groupby("number")["row"]}
 
 
-def job_targets(ctx: Context) -> dict[str, list[int]]:
-    """Reference -> rows of the jobs it would reach (by job number or Client Order No.)."""
+def job_keys(ctx: Context) -> pd.DataFrame:
+    """Every (key, job row) an invoice Reference can reach: job number or Client Order No."""
 
-    def compute() -> dict[str, list[int]]:
+    def compute() -> pd.DataFrame:
         jobs = ctx.table("xpm_jobs")
         keys = pd.concat(
             [
@@ -62,10 +62,15 @@ def job_targets(ctx: Context) -> dict[str, list[int]]:
                 pd.DataFrame({"key": jobs.col("client_order_no").str.strip(), "row": jobs.rows}),
             ]
         )
-        keys = keys[keys["key"] != ""].drop_duplicates()
-        return keys.groupby("key")["row"].apply(list).to_dict()
+        return keys[keys["key"] != ""].drop_duplicates()
 
-    return ctx.memo("proposal_billing.job_targets", compute)
+    return ctx.memo("proposal_billing.job_keys", compute)
+
+
+def _rows_per_key(keys: pd.DataFrame, wanted) -> dict[str, tuple[int, ...]]:
+    """Sorted job rows for the few keys reported (never for every key of a large export)."""
+    hit = keys[keys["key"].isin(set(wanted))]
+    return {k: tuple(sorted(int(r) for r in g)) for k, g in hit.groupby("key")["row"]}
 
 
 def _invoice_finding(
@@ -111,12 +116,13 @@ class ReferenceMatchesManyJobs(Rule):
     needs = ("xero_invoices", "xpm_jobs")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        targets = job_targets(ctx)
+        keys = job_keys(ctx)
         jobs = ctx.table("xpm_jobs")
         inv = invoices(ctx)
-        many = {ref for ref, rows in targets.items() if len(set(rows)) > 1}
-        flagged = inv[inv["reference"].isin(many)]
+        counts = keys["key"].value_counts()
+        flagged = inv[inv["reference"].isin(counts.index[counts > 1])]
         rows = invoice_rows(ctx, flagged["number"])
+        targets = _rows_per_key(keys, flagged["reference"])
         for invoice in flagged.itertuples():
             job_rows = targets[invoice.reference]
             yield _invoice_finding(
@@ -125,11 +131,11 @@ class ReferenceMatchesManyJobs(Rule):
                 invoice,
                 rows,
                 f'Invoice {invoice.number} has the reference "{invoice.reference}", which matches '
-                f"{len(set(job_rows))} XPM jobs; XPM cannot tell which job it belongs to.",
+                f"{len(job_rows)} XPM jobs; XPM cannot tell which job it belongs to.",
                 "Keep one job per proposal: merge or renumber the extra jobs so the reference "
                 "(job number or Client Order No.) matches exactly one job.",
                 value=invoice.reference,
-                related=(Related(jobs.file, tuple(sorted(set(job_rows)))),),
+                related=(Related(jobs.file, job_rows),),
             )
 
 
@@ -139,10 +145,9 @@ class ProposalReferenceWithoutJob(Rule):
     needs = ("xero_invoices", "xpm_jobs")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        targets = job_targets(ctx)
         inv = invoices(ctx)
         prop = inv[inv["reference"].str.upper().str.startswith("PROP-")]
-        flagged = prop[~prop["reference"].isin(set(targets))]
+        flagged = prop[~prop["reference"].isin(job_keys(ctx)["key"])]
         rows = invoice_rows(ctx, flagged["number"])
         for invoice in flagged.itertuples():
             yield _invoice_finding(

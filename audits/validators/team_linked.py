@@ -45,9 +45,10 @@ def _workload(ctx: Context) -> tuple[Counter, Counter, bool]:
 def _missing_staff(ctx: Context):
     staff = ctx.table("xpm_staff")
     emails, names = _team_keys(ctx)
+    staff_names, staff_emails = staff.col("name"), staff.col("email")
     for index in staff.df.index:
-        name = staff.col("name")[index]
-        email = fold(staff.col("email")[index])
+        name = staff_names[index]
+        email = fold(staff_emails[index])
         if not name.strip():
             continue
         if (email and email in emails) or normalise_name(name) in names:
@@ -135,8 +136,9 @@ class TeamMemberUnlinked(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         team = ctx.table("ignition_team")
         unlinked = (team.col("xpm_user").str.strip() == "") & (team.col("name").str.strip() != "")
+        names = team.col("name")
         for index in team.df.index[unlinked]:
-            name = team.col("name")[index]
+            name = names[index]
             yield self.finding(
                 f"The Ignition team member {name} is not linked to an XPM user.",
                 hint=f"Link their XPM user in {WHERE}.",
