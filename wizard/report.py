@@ -67,7 +67,7 @@ def gather(onboarding: Onboarding) -> dict:
     uploads = current_uploads(onboarding)
     sign_offs = defaultdict(list)
     for record in SignOff.objects.filter(progress__onboarding=onboarding).select_related(
-        "countersigned_by", "attestation"
+        "countersigned_by", "attestation", "signed_by"
     ):
         sign_offs[record.progress_id].append(record)
     attestations = {}
