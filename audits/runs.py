@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -557,5 +557,5 @@ def sweep_stale_runs() -> dict[str, int]:
         status=RunStatus.QUEUED, created_at__lt=cutoff
     ).values_list("pk", flat=True):
         run_validation.delay(run_id)
-    close_old_connections()
+    # Connections are Celery's to manage (its Django fixup closes them around each task).
     return {"requeued": requeued, "failed": failed}
