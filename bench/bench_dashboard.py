@@ -1,0 +1,166 @@
+"""Team dashboard under load: 500 practices × 15 steps, gunicorn on loopback, 10 concurrent clients.
+
+Targets (issue 7): p95 ≤ 200 ms, p99 ≤ 500 ms, and a constant number of SQL queries whatever the
+number of practices. Uses PostgreSQL when BENCH_DATABASE_URL (default: a scratch database
+``bench_dash`` on 127.0.0.1) is reachable, else SQLite, and says which. Traffic goes only to
+127.0.0.1; the request count is bounded and the server is stopped at the end. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PRACTICES = 500
+CLIENTS = 10
+REQUESTS = 400  # in all, across the clients
+PORT = 8765
+
+
+def database_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_dash")
+    try:
+        import psycopg
+
+        admin = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            name = url.rsplit("/", 1)[1]
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return url
+    except Exception as exc:  # no PostgreSQL here: say so and measure on SQLite
+        print(f"PostgreSQL not reachable ({exc}); using SQLite")
+        return f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+
+
+def main() -> None:
+    url = database_url()
+    var = tempfile.mkdtemp(prefix="liftoff-bench-dash-")
+    os.environ.update(
+        DATABASE_URL=url,
+        LIFTOFF_VAR_DIR=var,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="1",
+    )
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from wizard import services
+    from wizard.models import Membership, Organisation, Role, StepProgress, StepStatus
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    organisation = Organisation.objects.create(name="Bench Onboarding", slug="bench")
+    statuses = list(StepStatus)
+    for i in range(PRACTICES):
+        practice = services.create_practice(organisation=organisation, name=f"Practice {i:04d}")
+        StepProgress.objects.filter(onboarding__practice=practice, number__lte=i % 15).update(
+            status=statuses[i % len(statuses)]
+        )
+    lead = get_user_model().objects.create_user("lead@bench.example")  # signed in by session
+    Membership.objects.create(user=lead, organisation=organisation, role=Role.ONBOARDING_LEAD)
+    print(
+        f"{PRACTICES} practices × 15 steps created in {time.perf_counter() - started:.1f} s "
+        f"({connection.vendor})"
+    )
+
+    client = Client()
+    client.force_login(lead)
+    cookie = client.cookies["sessionid"].value
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/practices/")
+    print(f"queries for the dashboard of {PRACTICES} practices: {len(captured)}")
+
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        latencies: list[float] = []
+        errors = 0
+        lock = threading.Lock()
+        per_client = REQUESTS // CLIENTS
+
+        def worker() -> None:
+            nonlocal errors
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            for _ in range(per_client):
+                began = time.perf_counter()
+                conn.request(
+                    "GET",
+                    "/practices/",
+                    headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"},
+                )
+                response = conn.getresponse()
+                response.read()
+                elapsed = time.perf_counter() - began
+                with lock:
+                    latencies.append(elapsed)
+                    errors += response.status != 200
+
+        for _ in range(2):  # warm both workers
+            warm = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            warm.request("GET", "/practices/", headers={"Cookie": f"sessionid={cookie}"})
+            warm.getresponse().read()
+        began = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    print(
+        f"{len(latencies)} requests, {CLIENTS} concurrent, {errors} errors, "
+        f"{len(latencies) / wall:.1f} req/s; p50 {pct(0.50):.0f} ms, p95 {pct(0.95):.0f} ms, "
+        f"p99 {pct(0.99):.0f} ms (targets p95 <= 200 ms, p99 <= 500 ms); "
+        f"mean {statistics.mean(latencies) * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
