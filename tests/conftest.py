@@ -39,6 +39,16 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    from wizard import dashboard
+
+    cache.clear()  # ids repeat after each test's rollback: a cached page must not outlive it
+    dashboard.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2's deliberate slowness (~0.1 s a user) buys nothing in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,6 +3,7 @@ is stuck. Built with a fixed number of queries, whatever the number of practices
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,6 +44,7 @@ class Row:
     waivers: int = 0
     last_activity: datetime | None = None
     assignees: list[str] = field(default_factory=list)
+    assignee_ids: set[int] = field(default_factory=set)
     health: Health = Health.ON_TRACK
 
     @property
@@ -116,9 +118,9 @@ def rows(practices) -> list[Row]:
         row.warnings = counts[practice_id]["warning"]
         row.waivers = waivers.get(practice_id, 0)
         row.last_activity = activity.get(practice_id)
-        row.assignees = sorted(
-            u.get_full_name() or u.get_username() for u in row.practice.assignees.all()
-        )
+        people = list(row.practice.assignees.all())
+        row.assignees = sorted(u.get_full_name() or u.get_username() for u in people)
+        row.assignee_ids = {u.pk for u in people}
         if row.signed == len(STEPS):
             row.health = Health.DONE
         elif row.blocked_steps:
@@ -126,6 +128,43 @@ def rows(practices) -> list[Row]:
         elif row.last_activity is None or now - row.last_activity > stuck_after():
             row.health = Health.STUCK
     return list(by_id.values())
+
+
+CACHE_SECONDS = 60  # also bounds how late "stuck" can be noticed
+
+
+_LOCAL: dict[str, tuple[float, list[Row], int]] = {}  # per process: no pickling on every request
+
+
+def cached_rows(membership) -> list[Row]:
+    """Every practice the member can see, computed once per state change of the organisation.
+
+    Every state change writes an audit event, so the organisation's latest event sequence is an
+    exact version number for the dashboard; the short lifetime lets "stuck" age without events.
+    Rows stay in this process (500 practices un-pickled from a cache cost more than the page).
+    """
+    from wizard.access import practices_for
+
+    latest = (
+        AuditEvent.objects.filter(organisation_id=membership.organisation_id).aggregate(
+            m=Max("sequence")
+        )["m"]
+        or 0
+    )
+    scope = (
+        f"{membership.organisation_id}:{'all' if membership.is_team else membership.practice_id}"
+    )
+    now = time.monotonic()
+    held = _LOCAL.get(scope)
+    if held is not None and held[0] > now and held[1] and held[2] == latest:
+        return held[1]
+    found = rows(practices_for(membership.user).select_related("organisation"))
+    _LOCAL[scope] = (now + CACHE_SECONDS, found, latest)
+    return found
+
+
+def clear_cache() -> None:
+    _LOCAL.clear()
 
 
 def step_histogram(all_rows: list[Row]) -> list[tuple[int, str, int]]:

@@ -19,7 +19,7 @@ from audits.kinds import KINDS
 from audits.selectors import current_uploads, latest_run
 from audits.views_uploads import upload_area_context
 from wizard import services
-from wizard.access import Action, can, get_practice_for_user, membership_of, practices_for
+from wizard.access import Action, can, get_practice_for_user, membership_of
 from wizard.checklist import STEPS, STEPS_BY_KEY, get_step, neighbours
 from wizard.forms import AttestationForm
 from wizard.http import HtmxHttpRequest
@@ -77,18 +77,16 @@ def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     from wizard import dashboard
 
     membership = membership_of(request.user)
-    practices = practices_for(request.user).select_related("organisation")
-    show_archived = request.GET.get("archived") == "1"
-    if not show_archived:
-        practices = practices.filter(archived_at__isnull=True)
-    query = request.GET.get("q", "").strip()
+    rows = dashboard.cached_rows(membership)
+    if request.GET.get("archived") != "1":
+        rows = [r for r in rows if r.practice.archived_at is None]
+    histogram = dashboard.step_histogram(rows)
+    query = request.GET.get("q", "").strip().casefold()
     if query:
-        practices = practices.filter(name__icontains=query)
+        rows = [r for r in rows if query in r.practice.name.casefold()]
     assignee = request.GET.get("assignee", "")
     if assignee.isdigit():
-        practices = practices.filter(assignees__pk=int(assignee))
-    rows = dashboard.rows(practices)
-    histogram = dashboard.step_histogram(rows)
+        rows = [r for r in rows if int(assignee) in r.assignee_ids]
     health = request.GET.get("status", "")
     if health in dashboard.Health.__members__.values():
         rows = [r for r in rows if r.health == health]
@@ -96,7 +94,7 @@ def practice_list(request: HtmxHttpRequest) -> HttpResponse:
     if step.isdigit():
         rows = [r for r in rows if r.current == int(step)]
     sort = request.GET.get("sort", "name")
-    rows.sort(key=dashboard.SORTS.get(sort, dashboard.SORTS["name"]))
+    rows = sorted(rows, key=dashboard.SORTS.get(sort, dashboard.SORTS["name"]))
     if request.GET.get("format") == "csv":
         header = (
             "practice",

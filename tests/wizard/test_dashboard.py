@@ -126,3 +126,16 @@ def test_it_counts_practices_per_current_step(organisation):
 def test_it_records_activity_per_practice(practice):
     events.record(organisation=practice.organisation, practice=practice, verb=Verb.PRACTICE_UPDATED)
     assert _row(practice).last_activity is not None
+
+
+def test_it_shows_a_state_change_at_once_despite_the_cache(practice, lead, manager, client_for):
+    client = client_for(lead)
+    assert "0 / 15" in client.get(reverse("wizard:practice_list")).content.decode()
+    progress = practice.current_onboarding().steps.get(number=1)
+    services.record_attestation(
+        progress=progress, actor=manager, checked_by="Priya", checked_on=datetime.date(2026, 11, 2)
+    )
+    from wizard import signoff
+
+    signoff.sign_off(progress=progress, actor=manager)
+    assert "1 / 15" in client.get(reverse("wizard:practice_list")).content.decode()
