@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audits.models import Finding, Severity, Upload, UploadStatus, ValidationRun
 from audits.uploads import store_file
+from tests.conftest import make_user
 from wizard.models import Role, SignOff
 
 ROLES = ("manager", "staff", "lead", "specialist")
@@ -56,8 +57,16 @@ MATRIX: dict[str, Entry] = {
     "wizard:countersign": Entry("post", frozenset({"lead"})),
     "wizard:revoke": Entry("post", frozenset({"manager", "lead"})),
     "wizard:waive": Entry("post", frozenset({"manager", "lead"})),
+    "wizard:practice_new": Entry(allowed=frozenset({"lead"}), scoped=False),
+    "wizard:team_members": Entry(allowed=frozenset({"lead"}), scoped=False),
+    "wizard:practice_settings": Entry(allowed=frozenset({"lead"})),
+    "wizard:practice_archive": Entry("post", frozenset({"lead"})),
+    "wizard:onboarding_new": Entry("post", frozenset({"lead"})),
+    "wizard:members": Entry(allowed=frozenset({"manager", "lead"})),
+    "wizard:member_remove": Entry("post", frozenset({"manager", "lead"})),
 }
-PUBLIC = {"login", "logout"}  # reachable without an account by design
+# Reachable without an account by design (the invitation link is checked in test_invitations).
+PUBLIC = {"login", "logout", "wizard:accept_invitation"}
 
 
 def _names(patterns, prefix=""):
@@ -75,7 +84,7 @@ def test_it_covers_every_url():
     assert not missing, f"add these URLs to the isolation matrix: {sorted(missing)}"
 
 
-def _world(practice, user):
+def _world(practice, user, member):
     onboarding = practice.current_onboarding()
     # Built directly: the matrix is about access, and the upload service is tested elsewhere.
     upload = Upload.objects.create(
@@ -103,7 +112,13 @@ def _world(practice, user):
     sign_off = SignOff.objects.create(
         progress=progress, signed_by_label="x", role=Role.PRACTICE_MANAGER
     )
-    return {"upload": upload, "run": run, "finding": finding, "sign_off": sign_off}
+    return {
+        "upload": upload,
+        "run": run,
+        "finding": finding,
+        "sign_off": sign_off,
+        "membership": member.membership,
+    }
 
 
 def _kwargs(name, practice, objects):
@@ -137,14 +152,30 @@ def _kwargs(name, practice, objects):
         "wizard:countersign": {**base, **key},
         "wizard:revoke": {**base, **key, "sign_off_id": objects["sign_off"].pk},
         "wizard:waive": {**base, "finding_id": objects["finding"].pk},
+        "wizard:practice_new": {},
+        "wizard:team_members": {},
+        "wizard:practice_settings": base,
+        "wizard:practice_archive": base,
+        "wizard:onboarding_new": base,
+        "wizard:members": base,
+        "wizard:member_remove": {"membership_id": objects["membership"].pk},
     }[name]
 
 
 @pytest.fixture
-def worlds(practice, other_practice, manager, outsider):
+def worlds(practice, other_practice, manager, outsider, staff, other_organisation):
     return {
-        "own": (practice, _world(practice, manager)),
-        "other": (other_practice, _world(other_practice, outsider)),
+        "own": (practice, _world(practice, manager, staff)),
+        "other": (
+            other_practice,
+            _world(
+                other_practice,
+                outsider,
+                make_user(
+                    "staff@rival.example", Role.PRACTICE_STAFF, other_organisation, other_practice
+                ),
+            ),
+        ),
     }
 
 
