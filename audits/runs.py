@@ -502,6 +502,10 @@ def _fail(run: ValidationRun, attempt: int | None, reason: str) -> Outcome:
             return Outcome.SUPERSEDED
         _record(run, "RUN_FAILED", {"run": run.pk, "reason": reason})
         _refresh_step(run.onboarding, run.step_key)
+        from wizard.notifications import notify_run_failed
+
+        run.error = reason
+        notify_run_failed(run)
     return Outcome.FAILED
 
 
@@ -551,6 +555,10 @@ def sweep_stale_runs() -> dict[str, int]:
                     failed += 1
                     _record(run, "RUN_FAILED", {"run": run.pk, "reason": STALE_REASON})
                     _refresh_step(run.onboarding, run.step_key)
+                    from wizard.notifications import notify_run_failed
+
+                    run.error = STALE_REASON
+                    notify_run_failed(run)
     # A queued run whose message was lost (broker flushed) would wait forever: send it again.
     # The claim makes a duplicate delivery harmless.
     for run_id in ValidationRun.objects.filter(

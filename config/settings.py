@@ -216,7 +216,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "liftoff
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 60.0},
+    "notify-stuck-practices": {"task": "wizard.tasks.notify_stuck_practices", "schedule": 86400.0},
 }
+LIFTOFF_STUCK_AFTER_DAYS = envint("LIFTOFF_STUCK_AFTER_DAYS", 7)
+LIFTOFF_INVITATION_DAYS = envint("LIFTOFF_INVITATION_DAYS", 7)
 # A run whose worker vanished is re-queued, then failed, after this many seconds of silence.
 LIFTOFF_RUN_STALE_AFTER = envint("LIFTOFF_RUN_STALE_AFTER", 300)
 

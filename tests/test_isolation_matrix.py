@@ -64,6 +64,7 @@ MATRIX: dict[str, Entry] = {
     "wizard:onboarding_new": Entry("post", frozenset({"lead"})),
     "wizard:members": Entry(allowed=frozenset({"manager", "lead"})),
     "wizard:member_remove": Entry("post", frozenset({"manager", "lead"})),
+    "wizard:notification_settings": Entry(scoped=False),
 }
 # Reachable without an account by design (the invitation link is checked in test_invitations).
 PUBLIC = {"login", "logout", "wizard:accept_invitation"}
@@ -159,6 +160,7 @@ def _kwargs(name, practice, objects):
         "wizard:onboarding_new": base,
         "wizard:members": base,
         "wizard:member_remove": {"membership_id": objects["membership"].pk},
+        "wizard:notification_settings": {},
     }[name]
 
 

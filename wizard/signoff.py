@@ -34,6 +34,7 @@ from wizard.models import (
     Verb,
     Waiver,
 )
+from wizard.notifications import notify_step_signed
 
 MIN_REASON = 20  # characters: a waiver or revocation reason someone else can understand later
 
@@ -191,6 +192,7 @@ def sign_off(
             {"sign_off": record.pk, "run": record.run_id, "evidence": found.files},
         )
         _refresh(progress)
+        notify_step_signed(record)
     return record, True
 
 

@@ -23,3 +23,10 @@ def process_screenshot(attestation_id: int) -> None:
         from wizard.services import check_screenshot
 
         check_screenshot(attestation, settings.LIFTOFF_SCREENSHOT_MAX_BYTES)
+
+
+@shared_task
+def notify_stuck_practices() -> int:
+    from wizard.notifications import notify_stuck_practices as notify
+
+    return notify(days=getattr(settings, "LIFTOFF_STUCK_AFTER_DAYS", 7))

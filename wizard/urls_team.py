@@ -13,4 +13,5 @@ urlpatterns = [
     path("team/", v.team_members, name="team_members"),
     path("members/<int:membership_id>/remove/", v.member_remove, name="member_remove"),
     path("invitations/<str:token>/", v.accept_invitation, name="accept_invitation"),
+    path("account/notifications/", v.notification_settings, name="notification_settings"),
 ]

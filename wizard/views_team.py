@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wizard import services, team
 from wizard.access import Action, can, get_practice_for_user, membership_of, require
 from wizard.http import HtmxHttpRequest
-from wizard.models import DateOrder, Invitation, Membership, Role
+from wizard.models import DateOrder, Invitation, Membership, NotificationPreference, Role
 
 
 class PracticeForm(forms.Form):
@@ -270,3 +270,26 @@ def accept_invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return render(
         request, "wizard/invitation_accept.html", {"checked": checked, "form": form}, status=status
     )
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ("step_signed", "run_failed", "practice_stuck")
+        labels = {
+            "step_signed": "A practice signs off a step",
+            "run_failed": "A check fails to run",
+            "practice_stuck": "A practice has had no activity for days",
+        }
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HtmxHttpRequest) -> HttpResponse:
+    membership_of(request.user)
+    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Email preferences saved.")
+        return redirect("wizard:notification_settings")
+    return render(request, "wizard/notification_settings.html", {"form": form})
