@@ -175,15 +175,7 @@ def save_mapping(*, upload: Upload, kind: str, mapping: dict[str, str], actor) -
         header_signature=header_signature(headers),
         defaults={"kind": kind, "mapping": mapping, "created_by": actor},
     )
-    events.record(
-        organisation=upload.practice.organisation,
-        practice=upload.practice,
-        onboarding=upload.onboarding,
-        step_key=upload.step_key,
-        verb=Verb.MAPPING_SAVED,
-        actor=actor,
-        details={"file": upload.original_name, "kind": kind, "mapping": mapping},
-    )
+    _event(upload, Verb.MAPPING_SAVED, actor, {"kind": kind, "mapping": mapping})
     _load(upload, data, kind=kind, mapping=mapping, accept_bad_rows=False)
     return _finish(upload, actor)
 
@@ -206,19 +198,11 @@ def _finish(upload: Upload, actor) -> Upload:
                 status=UploadStatus.ACCEPTED,
                 superseded_at__isnull=True,
             ).exclude(pk=upload.pk).update(superseded_at=timezone.now())
-            events.record(
-                organisation=upload.practice.organisation,
-                practice=upload.practice,
-                onboarding=upload.onboarding,
-                step_key=upload.step_key,
-                verb=Verb.UPLOADED,
-                actor=actor,
-                details={
-                    "file": upload.original_name,
-                    "kind": upload.kind,
-                    "rows": upload.rows,
-                    "sha256": upload.stored_file.sha256,
-                },
+            _event(
+                upload,
+                Verb.UPLOADED,
+                actor,
+                {"kind": upload.kind, "rows": upload.rows, "sha256": upload.stored_file.sha256},
             )
             _after_accept(upload, actor)
         elif upload.status == UploadStatus.REJECTED:
@@ -244,12 +228,16 @@ def _after_accept(upload: Upload, actor) -> None:
 
 
 def _record_rejection(upload: Upload, actor) -> None:
+    _event(upload, Verb.UPLOAD_REJECTED, actor, {"reason": upload.error.get("message", "")})
+
+
+def _event(upload: Upload, verb: Verb, actor, details: dict) -> None:
     events.record(
         organisation=upload.practice.organisation,
         practice=upload.practice,
         onboarding=upload.onboarding,
         step_key=upload.step_key,
-        verb=Verb.UPLOAD_REJECTED,
+        verb=verb,
         actor=actor,
-        details={"file": upload.original_name, "reason": upload.error.get("message", "")},
+        details={"file": upload.original_name, **details},
     )
