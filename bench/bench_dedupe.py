@@ -25,7 +25,8 @@ from rapidfuzz import fuzz, process  # noqa: E402
 
 from audits.generator import generate  # noqa: E402
 from audits.loading import LoadLimits, load_path  # noqa: E402
-from audits.validators.matching import match_name, probable_duplicates  # noqa: E402
+from audits.validators.matching import probable_duplicates  # noqa: E402
+from audits.validators.names import match_name  # noqa: E402
 
 CLIENTS = 100_000
 SAMPLE = 10_000

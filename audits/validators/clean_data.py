@@ -2,7 +2,11 @@
 
 Exact duplicates share a normalised name and no identifier disagrees; the same name with a
 disagreeing date of birth, tax number or email is a namesake (step 13, C13.W004), not a duplicate.
-Probable duplicates (similar names sharing an identifier) come from ``matching``.
+Within one name, rows are grouped into identities: a row joins the first identity none of whose
+rows it disagrees with; a row with none of those identifiers joins only when the name has a single
+identity (with two or more it could be either person, so it stays out). Each identity of two or
+more rows is one C05.E001; a name with two or more identities is one C13.W004.
+Probable duplicates (similar names that agree on an identifier) come from ``matching``.
 """
 
 from __future__ import annotations
@@ -12,39 +16,73 @@ from collections.abc import Iterable
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Rule
-from audits.validators.matching import probable_duplicates
+from audits.validators.matching import DISCRIMINATING, identifier_frame, probable_duplicates
 from audits.validators.names import normalise_series
 
-WHERE = "XPM → Clients → (the client) → Merge / Archive"
-IDENTIFIERS = ("email", "phone", "tax_number", "date_of_birth")
+WHERE = "XPM → Clients → (the client)"
+MERGE = f"{WHERE} → Merge Client (or archive the spare row)"
 FIELDS = ("name", "email", "phone", "tax_number", "date_of_birth", "address", "postcode", "status")
 
 
 def clients(ctx: Context) -> pd.DataFrame:
+    """The client table once per run: fields as text, ``row``, ``normal`` name, and ``id_*``
+    normalised identifiers."""
+
     def compute() -> pd.DataFrame:
         t = ctx.table("xpm_clients")
         frame = pd.DataFrame({f: t.col(f) for f in FIELDS})
         frame["row"] = t.rows
         frame["normal"] = normalise_series(frame["name"])
+        ids = identifier_frame(frame)
+        for field in ids:
+            frame[f"id_{field}"] = ids[field]
         return frame
 
     return ctx.memo("clean_data.clients", compute)
 
 
+def _identities(group: pd.DataFrame) -> list[list[int]]:
+    """Split rows of one normalised name into identities (see the module docstring)."""
+    identities: list[list[int]] = []
+    values: list[dict[str, str]] = []
+    unknown: list[int] = []
+    for index, row in zip(
+        group.index, group[[f"id_{f}" for f in DISCRIMINATING]].itertuples(index=False), strict=True
+    ):
+        own = {f: v for f, v in zip(DISCRIMINATING, row, strict=True) if v}
+        if not own:
+            unknown.append(index)
+            continue
+        for members, known in zip(identities, values, strict=True):
+            if all(known.get(f, v) == v for f, v in own.items()):
+                members.append(index)
+                for f, v in own.items():
+                    known.setdefault(f, v)
+                break
+        else:
+            identities.append([index])
+            values.append(dict(own))
+    if len(identities) <= 1:
+        identities = [sorted((identities[0] if identities else []) + unknown)]
+    return [members for members in identities if members]
+
+
 def same_name_groups(ctx: Context) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """(exact duplicate groups, namesake groups) among rows with the same normalised name."""
+    """(exact duplicate groups, namesake groups) among rows with the same normalised name, each
+    ordered by spreadsheet row, and the lists ordered by first row."""
 
     def compute():
         frame = clients(ctx)
         named = frame[frame["normal"] != ""]
-        repeated = named[named.duplicated("normal", keep=False)]
+        repeated = named[named.duplicated("normal", keep=False)].sort_values("row")
         duplicates, namesakes = [], []
         for _, group in repeated.groupby("normal", sort=False):
-            disagree = any(
-                group[f].str.strip().str.casefold().replace("", pd.NA).dropna().nunique() > 1
-                for f in IDENTIFIERS
-            )
-            (namesakes if disagree else duplicates).append(group)
+            identities = _identities(group)
+            duplicates.extend(frame.loc[m].sort_values("row") for m in identities if len(m) > 1)
+            if len(identities) > 1:
+                namesakes.append(group)
+        duplicates.sort(key=lambda g: int(g["row"].iloc[0]))
+        namesakes.sort(key=lambda g: int(g["row"].iloc[0]))
         return duplicates, namesakes
 
     return ctx.memo("clean_data.same_name", compute)
@@ -52,6 +90,26 @@ def same_name_groups(ctx: Context) -> tuple[list[pd.DataFrame], list[pd.DataFram
 
 def probable(ctx: Context) -> list[list[int]]:
     return ctx.memo("clean_data.probable", lambda: probable_duplicates(clients(ctx)))
+
+
+_LABELS = {
+    "email": "email",
+    "phone": "phone",
+    "tax_number": "tax number",
+    "date_of_birth": "date of birth",
+    "street": "street and postcode",
+}
+
+
+def _shared(group: pd.DataFrame) -> list[str]:
+    """The identifiers that some rows of a cluster have in common, in the practice's words."""
+    out = []
+    for field, label in _LABELS.items():
+        values = group[f"id_{field}"]
+        values = values[values != ""]
+        if values.duplicated().any():
+            out.append(label)
+    return out
 
 
 def _rows(frame: pd.DataFrame) -> tuple[int, ...]:
@@ -66,12 +124,13 @@ class ExactDuplicate(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
         duplicates, _ = same_name_groups(ctx)
-        for group in sorted(duplicates, key=lambda g: int(g["row"].min())):
+        for group in duplicates:
             name = group["name"].iloc[0]
             yield self.finding(
-                f'"{name}" is in XPM {len(group)} times, with nothing to tell the rows apart.',
-                hint=f"Merge the duplicates into one client in {WHERE} before connecting; "
-                "Ignition would link or create the wrong one.",
+                f'"{name}" is in XPM {len(group)} times, and nothing tells the rows apart '
+                "(no differing date of birth, tax number or email).",
+                hint=f"Merge the rows into one client in {MERGE} before connecting: Ignition "
+                "links on the name and would pick either one, splitting jobs and invoices.",
                 file=t.file,
                 rows=_rows(group),
                 column=t.header("name"),
@@ -91,10 +150,11 @@ class ProbableDuplicate(Rule):
         for cluster in sorted(probable(ctx), key=lambda c: int(frame.loc[c, "row"].min())):
             group = frame.loc[cluster].sort_values("row")
             names = " / ".join(f'"{n}"' for n in group["name"])
+            shared = ", ".join(_shared(group)) or "contact details"
             yield self.finding(
-                f"{names} look like the same client: similar names that share contact details.",
-                hint=f"Check with the practice; if they are one client, merge them in {WHERE}. "
-                "Liftoff never merges automatically.",
+                f"{names} look like the same client: similar names with the same {shared}.",
+                hint=f"Check with the practice; if they are one client, merge them in {MERGE} "
+                "and keep one spelling. Liftoff never merges automatically.",
                 file=t.file,
                 rows=_rows(group),
                 column=t.header("name"),
@@ -113,26 +173,27 @@ class SharedIdentifier(Rule):
         frame = clients(ctx)
         clustered = {i for c in probable(ctx) for i in c}
         for field in ("email", "tax_number"):
-            values = frame[field].str.strip()
-            key = values.str.casefold().str.replace(r"\s", "", regex=True)
+            key = frame[f"id_{field}"]
             usable = frame[(key != "") & ~frame.index.isin(clustered) & (frame["normal"] != "")]
             usable = usable.assign(key=key[usable.index])
-            # Only keys held by two or more different names can be shared: filter vectorised
+            # Only keys held by two or more different names are shared: filter vectorised
             # before grouping, so 100,000 unique emails cost one pass, not 100,000 groups.
             names_per_key = usable.groupby("key")["normal"].transform("nunique")
-            usable = usable[names_per_key >= 2]
+            usable = usable[names_per_key >= 2].sort_values("row")
             for _, group in usable.groupby("key", sort=True):
-                value = values[group.index[0]]
-                label = "email" if field == "email" else "tax number"
+                value = group[field].iloc[0].strip()
+                label = _LABELS[field]
                 yield self.finding(
                     f"The {label} {value} belongs to {group['normal'].nunique()} different "
                     f"clients: {', '.join(group['name'])}.",
-                    hint="Check which client it belongs to and correct the others in XPM; "
-                    "a shared identifier makes clients easy to mix up.",
+                    hint=f"Check whose {label} it is and correct the others in {WHERE} → Edit "
+                    "Client; a shared identifier makes clients easy to mix up when merging and "
+                    "matching.",
                     file=t.file,
                     rows=_rows(group),
                     column=t.header(field),
                     value=value,
+                    suggestion="",
                 )
 
 
@@ -170,14 +231,20 @@ class InactiveOrIdle(Rule):
         for index in frame.index[named & (inactive | no_job)]:
             name = frame.at[index, "name"]
             if inactive[index]:
-                message = f'"{name}" is {frame.at[index, "status"].strip().lower()} in XPM.'
+                status = frame.at[index, "status"].strip()
+                message = (
+                    f'"{name}" is archived or inactive in XPM ({t.header("status")}: {status}).'
+                )
                 hint = (
-                    "Archived clients are synced too: remove old clients you will not "
-                    f"bill again, or confirm they should stay ({WHERE})."
+                    "XPM syncs archived clients to Ignition too: delete old clients you will "
+                    f"not bill again in {WHERE} → Delete, or confirm they should stay."
                 )
             else:
-                message = f'"{name}" has no job in XPM.'
-                hint = f"If they are no longer a client, archive or remove them in {WHERE}."
+                message = f'"{name}" has no job at all in the XPM jobs export.'
+                hint = (
+                    "If they are no longer a client, archive or delete them in "
+                    f"{WHERE} before connecting; otherwise confirm they are a current client."
+                )
             yield self.finding(
                 message,
                 hint=hint,
@@ -199,7 +266,8 @@ class BlankName(Rule):
         for index in frame.index[frame["name"].str.strip() == ""]:
             yield self.finding(
                 "This client row has no name.",
-                hint=f"Give the client its name, or delete the row in {WHERE}.",
+                hint="Give the client its name in XPM → Clients, or delete the row: a client "
+                "with no name cannot be matched to Xero or Ignition.",
                 file=t.file,
                 rows=(int(frame.at[index, "row"]),),
                 column=t.header("name"),

@@ -1,59 +1,65 @@
 """Step 3: individual clients are named "First Last" in XPM.
 
-One finding per client row, the most specific that applies; every finding suggests the "First
-Last" spelling. Individuals are read as the spec says (``names.is_individual``).
+One finding per client row, the most specific code that applies (E002, then E001, W003, W004);
+every finding suggests the "First Last" spelling. Individuals are read as the spec says
+(``names.individual_mask``). C03.E002 compares the name with the name fields only after undoing
+the other patterns (swap "Last, First", drop a title, fix case and spaces), and allows middle names
+and initials between first and last: step 13 suggests a middle initial to tell namesakes apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from audits.validators.base import Context, Finding, Rule, fold
-from audits.validators.names import TITLE_RE, first_last, is_individual
+import pandas as pd
 
-WHERE = "XPM → Clients → (the client) → Edit client"
+from audits.validators.base import Context, Finding, Rule
+from audits.validators.names import individual_mask, matches_fields, parse_individual, proper_case
+
+WHERE = "XPM → Clients → (the client) → Edit Client (Name, First Name, Last Name)"
 
 
-def _classify(name: str, first: str, last: str) -> str | None:
-    """Which code a name earns, or None."""
-    stripped = " ".join(name.split())
-    undone = first_last(name, "", "")  # swap "Last, First", drop a title, fix case
-    expected = f"{first.strip()} {last.strip()}".strip()
-    if first.strip() and last.strip() and fold(undone) != fold(expected):
-        return "C03.E002"
-    if "," in name:
-        return "C03.E001"
-    if TITLE_RE.match(name):
-        return "C03.W003"
-    letters = [c for c in stripped if c.isalpha()]
-    if letters and (stripped.isupper() or stripped.islower()):
-        return "C03.W004"
-    if name != stripped:
-        return "C03.W004"
+def classify(name: str, first: str, last: str) -> tuple[str, str] | None:
+    """(code, suggested "First Last") for an individual's name, or None when it is fine."""
+    parsed = parse_individual(name)
+    undone = parsed.first_last
+    if first.strip() and last.strip() and not matches_fields(undone, first, last):
+        return "C03.E002", proper_case(f"{first.strip()} {last.strip()}")
+    if parsed.last_comma_first:
+        return "C03.E001", undone
+    if parsed.title:
+        return "C03.W003", undone
+    if parsed.badly_cased or parsed.stray_spaces:
+        return "C03.W004", undone
     return None
 
 
-def classified(ctx: Context) -> list[tuple[int, str, str]]:
-    """(index, code, suggestion) for every individual whose name breaks a rule of step 3."""
+def classified(ctx: Context) -> pd.DataFrame:
+    """Rows (index, code, suggestion) of individuals whose name breaks a rule of step 3."""
 
-    def compute():
+    def compute() -> pd.DataFrame:
         t = ctx.table("xpm_clients")
-        has_structure = t.has("business_structure")
-        names, first, last = t.col("name"), t.col("first_name"), t.col("last_name")
-        structure = t.col("business_structure")
-        out = []
-        for index in t.df.index:
-            name = names[index]
-            if not name.strip():
-                continue
-            if not is_individual(structure[index], name, first[index], last[index], has_structure):
-                continue
-            code = _classify(name, first[index], last[index])
-            if code:
-                out.append((index, code, first_last(name, first[index], last[index])))
-        return out
+        frame = pd.DataFrame(
+            {"name": t.col("name"), "first": t.col("first_name"), "last": t.col("last_name")}
+        )
+        structure = t.col("business_structure") if t.has("business_structure") else None
+        people = individual_mask(frame["name"], frame["first"], frame["last"], structure)
+        people &= frame["name"].str.strip() != ""
+        frame = frame[people]
+        verdicts = {
+            key: classify(*key)
+            for key in frame[["name", "first", "last"]].drop_duplicates().itertuples(index=False)
+        }
+        out = [
+            (index, *verdicts[key])
+            for index, key in zip(
+                frame.index, frame[["name", "first", "last"]].itertuples(index=False), strict=True
+            )
+            if verdicts[key] is not None
+        ]
+        return pd.DataFrame(out, columns=["index", "code", "suggestion"])
 
-    return ctx.memo("client_names", compute)
+    return ctx.memo("client_names.classified", compute)
 
 
 MESSAGES = {
@@ -63,6 +69,16 @@ MESSAGES = {
     "C03.W003": 'The individual "{name}" has a title or salutation in the name.',
     "C03.W004": 'The individual "{name}" is in capitals, in lower case, or has stray spaces.',
 }
+HINTS = {
+    "C03.E001": 'Rename the client "{suggestion}" in {where}. Ignition and Xero match clients by '
+    'the name as typed, so the same person must be "First Last" everywhere.',
+    "C03.E002": 'Make the name and the name fields agree, e.g. "{suggestion}", in {where}; if the '
+    "name is right (a new surname), correct the First Name and Last Name fields instead.",
+    "C03.W003": 'Rename the client "{suggestion}" in {where}, and keep the title in the '
+    "salutation field: Ignition and Xero would carry it into the name they match on.",
+    "C03.W004": 'Rename the client "{suggestion}" in {where}; the name travels to Ignition, Xero '
+    "and every proposal exactly as typed.",
+}
 
 
 class _NameRule(Rule):
@@ -70,15 +86,16 @@ class _NameRule(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
-        for index, code, suggestion in classified(ctx):
-            if code != self.code:
-                continue
-            name = t.col("name")[index]
-            expected = f"{t.col('first_name')[index]} {t.col('last_name')[index]}".strip()
+        found = classified(ctx)
+        names, first, last = t.col("name"), t.col("first_name"), t.col("last_name")
+        for index, suggestion in found.loc[
+            found["code"] == self.code, ["index", "suggestion"]
+        ].itertuples(index=False):
+            name = names[index]
+            expected = f"{first[index].strip()} {last[index].strip()}".strip()
             yield self.finding(
-                MESSAGES[code].format(name=name, expected=expected),
-                hint=f'Rename the client "{suggestion}" in {WHERE}, so Ignition and Xero match '
-                "the same person by name.",
+                MESSAGES[self.code].format(name=name, expected=expected),
+                hint=HINTS[self.code].format(suggestion=suggestion, where=WHERE),
                 file=t.file,
                 rows=(int(t.rows[index]),),
                 column=t.header("name"),

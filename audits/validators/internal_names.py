@@ -1,4 +1,11 @@
-"""Step 12: no internal naming conventions ("1478 Blue Bell Group") in client names."""
+"""Step 12: no internal naming conventions ("1478 Blue Bell Group") in client names.
+
+C12.E001 is any XPM client name carrying a code or marker (``names.strip_internal_code``).
+C12.E002 is an XPM client whose name and a client-facing name (Xero contact, Ignition client,
+Ignition proposal client) differ ONLY by such a code, either way round: the XPM name carries the
+code and the other system has the clean name, or the other system carries it. Names equal as typed
+are no finding of E002 (they match; E001 still reports the code).
+"""
 
 from __future__ import annotations
 
@@ -7,46 +14,79 @@ from collections.abc import Iterable
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule
-from audits.validators.names import strip_internal_code
+from audits.validators.names import strip_internal_codes
 
-WHERE = "XPM → Clients → (the client) → Edit client"
+WHERE = "XPM → Clients → (the client) → Edit Client"
+FACING = (
+    ("xero_contacts", "name", "Xero → Contacts → (the contact) → Edit"),
+    ("ignition_clients", "name", "Ignition → Clients → (the client) → Edit"),
+    ("ignition_proposals", "client", "Ignition → Clients → (the client) → Edit"),
+)
 
 
-def coded(ctx: Context) -> list[tuple[int, str, str]]:
-    """(index, name, stripped) for XPM clients whose name carries a code or marker."""
+def coded(ctx: Context) -> pd.DataFrame:
+    """XPM clients whose name carries a code or marker: index, name, stripped."""
 
-    def compute():
+    def compute() -> pd.DataFrame:
         t = ctx.table("xpm_clients")
         names = t.col("name")
-        uniques = {n: strip_internal_code(n) for n in names.unique() if n.strip()}
-        return [
-            (i, names[i], uniques[names[i]])
-            for i in t.df.index
-            if names[i].strip() and uniques[names[i]] != names[i]
-        ]
+        stripped = strip_internal_codes(names)
+        hit = (names.str.strip() != "") & (stripped != names)
+        return pd.DataFrame({"name": names[hit], "stripped": stripped[hit]})
 
     return ctx.memo("internal_names.coded", compute)
 
 
-def facing_names(ctx: Context) -> dict[str, tuple[str, list[int]]]:
-    """Client-facing names (Xero contacts, Ignition clients, proposal clients) -> (file, rows)."""
+def facing_names(ctx: Context) -> dict[str, list[tuple[str, str, tuple[int, ...]]]]:
+    """Client-facing name as typed -> [(file, where to fix, rows)], one entry per file."""
 
     def compute():
-        out: dict[str, tuple[str, list[int]]] = {}
-        for kind, field in (
-            ("xero_contacts", "name"),
-            ("ignition_clients", "name"),
-            ("ignition_proposals", "client"),
-        ):
+        out: dict[str, list[tuple[str, str, tuple[int, ...]]]] = {}
+        for kind, field, where in FACING:
             t = ctx.table(kind)
             if t is None:
                 continue
-            frame = pd.DataFrame({"name": t.col(field), "row": t.rows})
-            for name, rows in frame.groupby("name", sort=False)["row"]:
-                out.setdefault(name, (t.file, [int(r) for r in rows]))
+            names = t.col(field)
+            rows = t.rows.to_numpy()
+            for name, positions in names.groupby(names, sort=False).indices.items():
+                if name.strip():
+                    out.setdefault(name, []).append(
+                        (t.file, where, tuple(int(rows[p]) for p in positions))
+                    )
         return out
 
     return ctx.memo("internal_names.facing", compute)
+
+
+def code_pairs(ctx: Context) -> list[tuple[int, str, str, str, str, tuple[int, ...]]]:
+    """(xpm index, XPM name, clean name, facing file, where to fix, facing rows) for every XPM
+    client that differs from a client-facing name only by an internal code."""
+
+    def compute():
+        t = ctx.table("xpm_clients")
+        facing = facing_names(ctx)
+        names = t.col("name")
+        out = []
+        # The XPM name carries the code; the facing system has the clean name.
+        for index, name, stripped in coded(ctx).itertuples():
+            if name in facing:
+                continue
+            for file, _where, rows in facing.get(stripped, ()):
+                out.append((index, name, stripped, file, WHERE, rows))
+        # The facing system carries the code; XPM has the clean name.
+        present = set(names)
+        dirty = pd.Series(list(facing), dtype=object)
+        clean = strip_internal_codes(dirty)
+        xpm_rows = names.groupby(names, sort=False).indices
+        for name, stripped in zip(dirty, clean, strict=True):
+            if stripped == name or stripped not in present or name in present:
+                continue
+            for file, where, rows in facing[name]:
+                for position in xpm_rows[stripped]:
+                    out.append((names.index[position], stripped, stripped, file, where, rows))
+        return sorted(out, key=lambda o: (int(t.rows[o[0]]), o[3]))
+
+    return ctx.memo("internal_names.pairs", compute)
 
 
 class CodeInName(Rule):
@@ -56,11 +96,12 @@ class CodeInName(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
-        for index, name, stripped in coded(ctx):
+        for index, name, stripped in coded(ctx).itertuples():
             yield self.finding(
                 f'The client name "{name}" carries an internal code or marker.',
-                hint=f'Rename it "{stripped}" in {WHERE}; keep codes in the client code field. '
-                "Ignition and Xero match on the name, so codes stop them linking the client.",
+                hint=f'Rename it "{stripped}" in {WHERE} and keep the code in the Client Code '
+                "field (archive the client instead of marking it old). Ignition and Xero match "
+                "clients on the name as typed, so the code would stop them linking.",
                 file=t.file,
                 rows=(int(t.rows[index]),),
                 column=t.header("name"),
@@ -77,21 +118,29 @@ class DiffersOnlyByCode(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
-        facing = facing_names(ctx)
-        for index, name, stripped in coded(ctx):
-            if name in facing or stripped not in facing:
-                continue
-            file, rows = facing[stripped]
+        names = t.col("name")
+        for index, xpm_name, clean, file, where, rows in code_pairs(ctx):
+            value = names[index]
+            if value == xpm_name:
+                message = (
+                    f'The XPM client "{value}" is "{clean}" in {file}: the names differ only by '
+                    "an internal code."
+                )
+            else:
+                message = (
+                    f'The XPM client "{value}" has a coded name in {file}: the names differ '
+                    "only by an internal code."
+                )
             yield self.finding(
-                f'The XPM client "{name}" is "{stripped}" in {file}: the names differ only by an '
-                "internal code.",
-                hint=f'Rename the XPM client "{stripped}" in {WHERE}, so the names match exactly.',
+                message,
+                hint=f'Use "{clean}" in both: rename it in {where}, so the names match exactly '
+                "and Ignition links the client.",
                 file=t.file,
                 rows=(int(t.rows[index]),),
                 column=t.header("name"),
-                value=name,
-                suggestion=stripped,
-                related=(Related(file, tuple(rows)),),
+                value=value,
+                suggestion=clean,
+                related=(Related(file, rows),),
             )
 
 

@@ -1,74 +1,230 @@
-"""Near-duplicate detection: block on agreeing identifiers, then score names within blocks.
+"""Near-duplicate clients (item 5) and near-match names between systems (item 13), without ever
+comparing all pairs.
 
-Brute force over 100,000 clients is ~5·10⁹ name comparisons. Instead, candidate pairs come only
-from blocks of clients that share a strong identifier (phone, email, tax number, street+postcode);
-within a block, names are scored with ``rapidfuzz.process.cdist``. A pair is a probable duplicate
-when its names are similar but not equal after normalisation.
+Probable duplicates (``probable_duplicates``)
+---------------------------------------------
+The spec: similar (not equal) names, or first/last swapped, that ALSO agree on an identifier
+(email, phone, tax number, date of birth, postcode + street), and a differing date of birth, tax
+number or email makes two clients namesakes, not duplicates.
 
-Thresholds, and what is actually known about them:
-- ``NAME_SIMILARITY`` = 80, on the best of token_sort_ratio (word order ignored) and plain ratio
-  with spaces removed ("Boldtree" / "Bold Tree"), over names folded by ``match_name``.
-  Measured: on the generator's labelled practices (1,000 clients default, seed 11; 3,000 clients
-  heavy, seed 23) every threshold from 60 to 95 gives recall and precision 1.000 for C05.W002, so
-  that data does not discriminate between thresholds. 80 is a judgement, not a measurement: it
-  admits the variants people type (accents dropped, "The …", joined words, swapped first/last
-  names) while requiring most of the name to agree. Precision at scale rests mainly on the
-  blocking: a pair is only scored when it shares a strong identifier, and identifiers shared by
-  more than ``MAX_BLOCK`` clients (a firm's switchboard number) are ignored. Tuning it properly
-  needs a labelled sample of real practice data.
-- Date of birth is NOT a blocking key: in a practice with thousands of individuals shared
-  birthdays are common, so it would pair unrelated people on name similarity alone.
+1. Block. Every client gets one key per identifier it has (normalised email, phone digits, tax
+   number, date of birth, street + postcode). Because a probable duplicate must agree on at least
+   one identifier, every true pair shares a block: identifier blocking loses no recall by
+   construction. A key held by more than ``MAX_SHARED`` clients identifies nobody (the practice's
+   own phone, "noemail@", a 01/01/1900 placeholder birth date) and is dropped.
+2. Score only candidate pairs (pairs sharing a block), each once, with ``rapidfuzz.process.cpdist``
+   (the element-wise twin of ``cdist``: one vectorised call for every block instead of a Python
+   loop over 100,000 small ``cdist`` matrices).
+3. Decide per pair, vectorised: names not equal after normalisation; no disagreeing email, tax
+   number or date of birth; digits in the names agree ("Property Trust No 1" vs "No 2"); and
+   - two people ("First [Middle] Last", no organisation words): first names AND last names must
+     each be similar (``PERSON_SIMILARITY``), in order or swapped. Scoring the whole string would
+     pair "Mark Smith" with "Mary Smith" (90) at one address: a family, not a duplicate. A first
+     name that sounds the same ("Stephen"/"Steven", "Rebecca"/"Rebekah": equal consonant skeleton)
+     counts as ``SOUNDS_ALIKE``;
+   - otherwise (organisations): the best of token-sort ratio and plain ratio with spaces removed
+     ("Bold Tree" vs "Boldtree") on ``match_name`` forms must reach ``ORG_SIMILARITY``.
+4. Union-find the accepted pairs into clusters; one cluster is one finding.
+
+Thresholds, measured with ``tests/audits/dedupe_practice.py`` (a labelled synthetic practice with
+the hard negatives a real one has: families sharing address, phone and sometimes email; namesakes;
+group entities sharing the practice's details; shared birthdays; companies in one building) at
+20,000 clients, seeds 1-3, and on the generator's labelled practices (``audits/generator.py``,
+1,000 default and 3,000 heavy):
+
+- ``PERSON_SIMILARITY`` = 85. Synthetic: precision 1.000 / recall 0.994 (the misses are variants
+  like "Rebecca"/"Becky" that no string measure should merge). At 80, "Mark"/"Mary",
+  "Jane"/"Jake" siblings came in (precision 0.95); at 90, "Sarah"/"Sara" (89) and
+  "Catherine"/"Katherine" (89) were lost (recall 0.93). Generator: 1.000 / 1.000.
+- ``ORG_SIMILARITY`` = 88. Synthetic: precision 1.000 / recall 1.000 on the planted company
+  variants ("Pty Ltd"/"Limited" are already equal; typos, joined words, "The"). At 80 companies in
+  one building ("Harbour Foods"/"Harbour Freight", 79-82) and group entities came in; the planted
+  variants all score >= 90.
+- ``MAX_SHARED`` = 20: a family or a small group shares a phone or an address among a handful of
+  clients; a key on more than 20 clients is the practice's own detail or a placeholder.
+
+Near matches between systems (``near_matches``)
+-----------------------------------------------
+There are no shared identifiers between an XPM client and a Xero contact, so blocking there is on
+NAME keys: the first and the last ``KEY_CHARS`` letters of the ``match_name`` form with spaces
+removed, and the same of its sorted tokens (catching "Blue Bell"/"Bluebell", a typo at either end,
+and reordered words). A candidate must also reach ``NEAR_SIMILARITY``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from audits.validators.names import LEGAL_SUFFIX_TOKEN, normalise_name
+from audits.validators.names import (
+    ORGANISATION_WORDS,
+    match_series,
+    normalise_name,
+    normalise_series,
+)
 
-NAME_SIMILARITY = 80
-MAX_BLOCK = 50  # identifiers shared by more clients than this are not identifying (a firm phone)
+PERSON_SIMILARITY = 85  # each of first and last name, rapidfuzz ratio on accent-folded tokens
+SOUNDS_ALIKE = 90  # the score a first/last name gets when its consonant skeleton is equal
+ORG_SIMILARITY = 88  # whole name, max(token_sort_ratio, ratio without spaces)
+MAX_SHARED = 20  # identifier keys held by more clients than this identify nobody
+# Near match between systems: the generator's W002/W003 victims are isolated below 85; real typos
+# and spacing ("Bluebell"/"Blue Bell") score 93+. 92 keeps a margin on both sides.
+NEAR_SIMILARITY = 92
+KEY_CHARS = 5
+NEAR_MAX_PAIRS = 2_000_000  # a name-key block with more left x right pairs than this is skipped
+
+IDENTIFIERS = ("email", "phone", "tax_number", "date_of_birth", "street")
+# A differing value of one of these makes two same-named clients namesakes (spec, item 5).
+DISCRIMINATING = ("email", "tax_number", "date_of_birth")
+
+_STREET_WORDS = {
+    "st": "street",
+    "rd": "road",
+    "ave": "avenue",
+    "av": "avenue",
+    "dr": "drive",
+    "ln": "lane",
+    "pl": "place",
+    "pde": "parade",
+    "tce": "terrace",
+    "cres": "crescent",
+    "ct": "court",
+    "hwy": "highway",
+    "blvd": "boulevard",
+    "sq": "square",
+}
 
 
-def fold_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+# --- identifiers -------------------------------------------------------------------------------
 
 
-def match_name(value: str) -> str:
-    """The form names are fuzzily compared in: normalised, accents and legal suffixes dropped,
-    a leading "the" dropped."""
-    text = fold_accents(normalise_name(value)).replace(LEGAL_SUFFIX_TOKEN, " ")
-    text = re.sub(r"^the\s+", "", text.strip())
-    return " ".join(text.split())
+def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each identifier as a comparable key ("" when blank or unusable), vectorised."""
+
+    def col(name: str) -> pd.Series:
+        if name in frame:
+            return frame[name].fillna("").astype(str).str.strip()
+        return pd.Series("", index=frame.index, dtype=object)
+
+    out = pd.DataFrame(index=frame.index)
+    email = col("email").str.casefold()
+    out["email"] = email.where(email.str.contains("@", regex=False), "")
+    digits = col("phone").str.replace(r"\D", "", regex=True)
+    # The last 9 digits: "+61 2 9999 1234" and "(02) 9999 1234" are one number.
+    out["phone"] = digits.str[-9:].where(digits.str.len() >= 8, "")
+    tax = col("tax_number").str.replace(r"\W", "", regex=True).str.casefold()
+    placeholder = tax.str.fullmatch(r"(.)\1*")  # "000000000", "999999999"
+    out["tax_number"] = tax.where((tax.str.len() >= 5) & ~placeholder, "")
+    out["date_of_birth"] = col("date_of_birth")
+    street = col("address").str.casefold().str.replace(r"[^\w\s]", " ", regex=True)
+    street = street.str.split().map(lambda ws: " ".join(_STREET_WORDS.get(w, w) for w in ws))
+    postcode = col("postcode").str.replace(r"\s", "", regex=True).str.casefold()
+    out["street"] = (street + "|" + postcode).where((street != "") & (postcode != ""), "")
+    return out
 
 
-def identifier_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (client index, identifier key) for the strong identifiers present."""
-    parts = []
-    digits = frame["phone"].str.replace(r"\D", "", regex=True)
-    parts.append(("phone", digits.where(digits.str.len() >= 6, "")))
-    parts.append(("email", frame["email"].str.strip().str.casefold()))
-    tax = frame["tax_number"].str.replace(r"\W", "", regex=True).str.casefold()
-    parts.append(("tax", tax.where(tax.str.len() >= 5, "")))
-    street = frame["address"].str.casefold().str.replace(r"[^\w]", "", regex=True)
-    postcode = frame["postcode"].str.strip()
-    parts.append(("street", (street + "|" + postcode).where((street != "") & (postcode != ""), "")))
-    keys = pd.concat(
-        [
-            pd.DataFrame({"index": frame.index, "key": kind + ":" + values})
-            for kind, values in parts
-            if True
-        ],
-        ignore_index=True,
+def _candidate_pairs(ids: pd.DataFrame) -> np.ndarray:
+    """Unique (i, j) positional pairs, i < j, that share an identifier key held by at most
+    ``MAX_SHARED`` clients."""
+    n = len(ids)
+    position = np.arange(n)
+    chunks = []
+    for field in IDENTIFIERS:
+        values = ids[field].to_numpy()
+        keep = values != ""
+        keys = pd.DataFrame({"key": values[keep], "pos": position[keep]})
+        sizes = keys.groupby("key")["pos"].transform("size")
+        keys = keys[(sizes >= 2) & (sizes <= MAX_SHARED)]
+        if keys.empty:
+            continue
+        both = keys.merge(keys, on="key", suffixes=("_a", "_b"))
+        both = both[both["pos_a"] < both["pos_b"]]
+        chunks.append(both[["pos_a", "pos_b"]].to_numpy())
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(chunks)
+    return np.unique(pairs, axis=0)
+
+
+# --- name scoring ------------------------------------------------------------------------------
+
+_SKELETON_STEPS = (
+    (re.compile(r"[^a-z]"), ""),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"c"), "k"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"v"), "f"),
+    (re.compile(r"(?<=.)[aeiouyhw]"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def skeleton(word: str) -> str:
+    """A consonant skeleton: "Stephen"/"Steven" -> "stfn", "Rebecca"/"Rebekah" -> "rbk",
+    "Catherine"/"Katherine" -> "ktrn". Used only to back up string similarity."""
+    text = word.casefold()
+    for pattern, replacement in _SKELETON_STEPS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _token_similarity(a: np.ndarray, b: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
+    scores = process.cpdist(list(a), list(b), scorer=fuzz.ratio, workers=-1)
+    alike = (sa == sb) & (sa != "")
+    return np.where(alike, np.maximum(scores, SOUNDS_ALIKE), scores)
+
+
+def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    """Element-wise similarity (0-100) of ``match_name`` forms: the best of token-sort ratio and
+    plain ratio with spaces removed."""
+    a, b = list(a), list(b)
+    if not a:
+        return np.empty(0)
+    spaced = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1)
+    joined = process.cpdist(
+        [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio
     )
-    keys = keys[~keys["key"].str.endswith(":") & ~keys["key"].str.endswith(":|")]
-    return keys
+    return np.maximum(spaced, joined)
+
+
+def similar(a: Iterable[str], b: Iterable[str]) -> np.ndarray:
+    """All-pairs ``name_similarity`` of two small lists (a matrix, via ``cdist``)."""
+    a, b = list(a), list(b)
+    spaced = process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=1)
+    joined = process.cdist(
+        [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio
+    )
+    return np.maximum(spaced, joined)
+
+
+def _person_parts(forms: pd.Series, names: pd.Series) -> pd.DataFrame:
+    """First and last token of names that read as one person, "" for organisations."""
+    tokens = forms.str.split()
+    person = (
+        tokens.str.len().between(2, 4)
+        & ~names.str.contains(ORGANISATION_WORDS, regex=True)
+        & ~names.str.contains(",", regex=False)
+    )
+    first = tokens.str[0].where(person, "")
+    last = tokens.str[-1].where(person, "")
+    return pd.DataFrame(
+        {
+            "first": first,
+            "last": last,
+            "first_sk": first.map(skeleton),
+            "last_sk": last.map(skeleton),
+        }
+    )
+
+
+# --- probable duplicates -------------------------------------------------------------------------
 
 
 class UnionFind:
@@ -89,39 +245,144 @@ class UnionFind:
 
     def groups(self) -> list[list[int]]:
         out: dict[int, list[int]] = {}
-        for x in self.parent:
+        for x in sorted(self.parent):
             out.setdefault(self.find(x), []).append(x)
-        return [sorted(g) for g in out.values() if len(g) > 1]
+        return sorted((g for g in out.values() if len(g) > 1), key=lambda g: g[0])
 
 
-def similar(a: Iterable[str], b: Iterable[str]) -> np.ndarray:
-    """Pairwise name similarity (0-100) of two lists of ``match_name`` forms."""
-    a, b = list(a), list(b)
-    spaced = process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=1)
-    joined = process.cdist(
-        [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio
+def scored_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every candidate pair with its evidence: columns a, b (frame index labels), agree (names of
+    agreeing identifiers), veto (a discriminating identifier differs), similarity, accepted."""
+    frame = frame[frame["name"].fillna("").astype(str).str.strip() != ""]
+    ids = identifier_frame(frame)
+    pairs = _candidate_pairs(ids)
+    columns = ["a", "b", "agree", "veto", "similarity", "accepted"]
+    if len(pairs) == 0:
+        return pd.DataFrame(columns=columns)
+    i, j = pairs[:, 0], pairs[:, 1]
+    names = frame["name"].astype(str)
+    normal = normalise_series(names).to_numpy()
+    forms_series = match_series(names)
+    forms = forms_series.to_numpy()
+    parts = _person_parts(forms_series, names)
+
+    agree = np.zeros(len(pairs), dtype=bool)
+    veto = np.zeros(len(pairs), dtype=bool)
+    agreeing = np.full(len(pairs), "", dtype=object)
+    for field in IDENTIFIERS:
+        values = ids[field].to_numpy()
+        both = (values[i] != "") & (values[j] != "")
+        same = both & (values[i] == values[j])
+        agree |= same
+        agreeing = np.where(same, agreeing + field + " ", agreeing)
+        if field in DISCRIMINATING:
+            veto |= both & (values[i] != values[j])
+
+    digits = forms_series.str.findall(r"\d+").str.join(" ").to_numpy()
+    veto |= digits[i] != digits[j]
+
+    whole = name_similarity(forms[i], forms[j])
+    first, last = parts["first"].to_numpy(), parts["last"].to_numpy()
+    fsk, lsk = parts["first_sk"].to_numpy(), parts["last_sk"].to_numpy()
+    people = (first[i] != "") & (first[j] != "")
+    person = np.zeros(len(pairs))
+    if people.any():
+        p = np.flatnonzero(people)
+        pi, pj = i[p], j[p]
+        straight = np.minimum(
+            _token_similarity(first[pi], first[pj], fsk[pi], fsk[pj]),
+            _token_similarity(last[pi], last[pj], lsk[pi], lsk[pj]),
+        )
+        swapped = np.minimum(
+            _token_similarity(first[pi], last[pj], fsk[pi], lsk[pj]),
+            _token_similarity(last[pi], first[pj], lsk[pi], fsk[pj]),
+        )
+        person[p] = np.maximum(straight, swapped)
+    similarity = np.where(people, person, whole)
+    threshold = np.where(people, PERSON_SIMILARITY, ORG_SIMILARITY)
+    accepted = agree & ~veto & (normal[i] != normal[j]) & (similarity >= threshold)
+    index = frame.index.to_numpy()
+    return pd.DataFrame(
+        {
+            "a": index[i],
+            "b": index[j],
+            "agree": [a.strip() for a in agreeing],
+            "veto": veto,
+            "similarity": similarity,
+            "accepted": accepted,
+        }
     )
-    return np.maximum(spaced, joined)
 
 
 def probable_duplicates(frame: pd.DataFrame) -> list[list[int]]:
-    """Clusters (lists of frame indexes) of clients with similar, not equal, names that share a
-    strong identifier. ``frame`` has name, phone, email, tax_number, address, postcode columns."""
-    frame = frame[frame["name"].str.strip() != ""]
-    keys = identifier_keys(frame)
-    sizes = keys.groupby("key")["index"].transform("size")
-    keys = keys[(sizes > 1) & (sizes <= MAX_BLOCK)]
-    normal = frame["name"].map(normalise_name)
-    fuzzy = frame["name"].map(match_name)
+    """Clusters (sorted lists of frame index labels, ordered by first member) of clients with
+    similar, not equal, names that agree on an identifier and disagree on none.
+
+    ``frame`` has a ``name`` column and any of email, phone, tax_number, date_of_birth, address,
+    postcode (missing ones read as blank)."""
+    pairs = scored_pairs(frame)
     found = UnionFind()
-    for _, block in keys.groupby("key", sort=False)["index"]:
-        members = sorted(set(block))
-        if len(members) < 2:
-            continue
-        scores = similar(fuzzy[members], fuzzy[members])
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                a, b = members[i], members[j]
-                if normal[a] != normal[b] and scores[i, j] >= NAME_SIMILARITY:
-                    found.union(a, b)
+    for a, b in pairs.loc[pairs["accepted"], ["a", "b"]].itertuples(index=False):
+        found.union(int(a), int(b))
     return found.groups()
+
+
+# --- near matches between systems ---------------------------------------------------------------
+
+
+def _name_keys(forms: pd.Series) -> pd.DataFrame:
+    """(position, key) rows: the first and last letters of the name without spaces, and the first
+    letters of its sorted words."""
+    forms = forms[forms.str.strip() != ""]
+    joined = forms.str.replace(" ", "", regex=False)
+    ordered = forms.str.split().map(lambda ws: "".join(sorted(ws)))
+    keys = pd.concat(
+        [
+            "p:" + joined.str[:KEY_CHARS],
+            "s:" + joined.str[-KEY_CHARS:],
+            "o:" + ordered.str[:KEY_CHARS],
+        ]
+    )
+    return pd.DataFrame({"pos": keys.index, "key": keys.to_numpy()}).drop_duplicates()
+
+
+def near_matches(names: Sequence[str], candidates: Sequence[str]) -> dict[str, str]:
+    """For each name: the candidate it nearly matches (equal after normalisation first, else the
+    most similar candidate sharing a name key with similarity >= ``NEAR_SIMILARITY``; ties go to
+    the candidate listed first). Names with neither are left out."""
+    names = list(dict.fromkeys(n for n in names if n.strip()))
+    pool = list(dict.fromkeys(c for c in candidates if c.strip()))
+    if not names or not pool:
+        return {}
+    by_normal: dict[str, str] = {}
+    for candidate in pool:
+        by_normal.setdefault(normalise_name(candidate), candidate)
+    found: dict[str, str] = {}
+    leftovers = []
+    for name in names:
+        partner = by_normal.get(normalise_name(name))
+        if partner is not None:
+            found[name] = partner
+        else:
+            leftovers.append(name)
+    if not leftovers:
+        return found
+    left_forms = match_series(pd.Series(leftovers, dtype=object))
+    pool_forms = match_series(pd.Series(pool, dtype=object))
+    left_keys, pool_keys = _name_keys(left_forms), _name_keys(pool_forms)
+    # Skip a key whose block would cost more pairs than it is worth; other keys still apply.
+    left_size = left_keys.groupby("key")["pos"].transform("size")
+    pairs = left_size * left_keys["key"].map(pool_keys["key"].value_counts()).fillna(0)
+    left_keys = left_keys[(pairs > 0) & (pairs <= NEAR_MAX_PAIRS)]
+    both = left_keys[["pos", "key"]].merge(pool_keys, on="key", suffixes=("_l", "_p"))
+    both = both[["pos_l", "pos_p"]].drop_duplicates()
+    if both.empty:
+        return found
+    li, pi = both["pos_l"].to_numpy(), both["pos_p"].to_numpy()
+    scores = name_similarity(left_forms.to_numpy()[li], pool_forms.to_numpy()[pi])
+    best = pd.DataFrame({"l": li, "p": pi, "score": scores})
+    best = best[best["score"] >= NEAR_SIMILARITY]
+    best = best.sort_values(["l", "score", "p"], ascending=[True, False, True])
+    for left, candidate in best.drop_duplicates("l")[["l", "p"]].itertuples(index=False):
+        found[leftovers[int(left)]] = pool[int(candidate)]
+    return found

@@ -1,33 +1,30 @@
 """Step 13: the same client names in Xero and XPM (and Ignition, which links on an exact name).
 
 Between systems only the very same characters match. A name equal after normalisation, or
-similar enough by rapidfuzz (``NEAR_SIMILARITY``), is a *near match*: reported with the exact
-spelling to use, never merged automatically. Pairs that differ only by an internal code are step
-12's (C12.E002).
+similar enough by rapidfuzz (``matching.NEAR_SIMILARITY``, blocked on name keys so 100,000 names a
+side never meet all-pairs), is a *near match*: reported with the exact spelling to use, never
+merged automatically. A name carrying an internal code is near-matched on its name without the
+code; a pair that differs ONLY by an internal code is step 12's (C12.E002), not reported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from audits.validators.base import Context, Finding, Related, Rule
+import pandas as pd
+
+from audits.validators.base import Context, Finding, Related, Rule, Table
 from audits.validators.clean_data import same_name_groups
-from audits.validators.matching import match_name, similar
-from audits.validators.names import normalise_name, strip_internal_code
+from audits.validators.matching import near_matches
+from audits.validators.names import parse_individual, strip_internal_codes
 
-# Near matches that are not normalisation-equal: ``matching.similar`` of ``match_name`` forms
-# (token-sort ratio, or plain ratio with spaces removed for "Bluebell"/"Blue Bell"). Measured on
-# the generator's practices (1,000 default and 3,000 heavy clients): any value from 85 to 96 gives
-# recall and precision 1.000 for C13.E001/W002/W003/E005, because every planted near match there is
-# equal after normalisation. 92 is a judgement: strict enough that two different clients rarely
-# pass, loose enough for one-letter typos in longer names. It needs tuning on real data.
-NEAR_SIMILARITY = 92
 XERO_WHERE = "Xero → Contacts → (the contact) → Edit"
-XPM_WHERE = "XPM → Clients → (the client) → Edit client"
+XPM_WHERE = "XPM → Clients → (the client) → Edit Client"
+IGNITION_WHERE = "Ignition → Clients → (the client) → Edit"
 
 
-def _names(table, field: str) -> dict[str, list[int]]:
-    """Name -> its spreadsheet rows (blank names left out)."""
+def _names(table: Table, field: str) -> dict[str, list[int]]:
+    """Name as typed -> its spreadsheet rows (blank names left out), in first-row order."""
     names = table.col(field)
     rows = table.rows.to_numpy()
     return {
@@ -39,35 +36,22 @@ def _names(table, field: str) -> dict[str, list[int]]:
 
 def spelling_to_use(*names: str) -> str:
     """Of two spellings of one client, the one to keep in both systems: not shouting in capitals
-    or all lower case when the other is properly cased."""
+    or all lower case when the other is properly cased, else the first given."""
     for name in names:
         if not (name.isupper() or name.islower()):
             return name
     return names[0]
 
 
-def near_matches(names: list[str], candidates: list[str]) -> dict[str, str]:
-    """For each name with no exact partner: the candidate it nearly matches, if any."""
-    by_normal: dict[str, str] = {}
-    for candidate in candidates:
-        by_normal.setdefault(normalise_name(candidate), candidate)
-    found = {}
-    leftovers = []
-    for name in names:
-        partner = by_normal.get(normalise_name(name))
-        if partner is not None:
-            found[name] = partner
-        else:
-            leftovers.append(name)
-    if leftovers and candidates:
-        pool = list(dict.fromkeys(candidates))
-        forms = [match_name(c) for c in pool]
-        scores = similar([match_name(n) for n in leftovers], forms)
-        for i, name in enumerate(leftovers):
-            j = int(scores[i].argmax())
-            if scores[i, j] >= NEAR_SIMILARITY:
-                found[name] = pool[j]
-    return found
+def _stripped(names: list[str]) -> dict[str, str]:
+    return dict(zip(names, strip_internal_codes(pd.Series(names, dtype=object)), strict=True))
+
+
+def _near_by_probe(names: list[str], candidates: list[str]) -> dict[str, str]:
+    """``near_matches`` where each name is compared without its internal code, if it has one."""
+    probes = _stripped(names)
+    found = near_matches(list(dict.fromkeys(probes.values())), candidates)
+    return {name: found[probe] for name, probe in probes.items() if probe in found}
 
 
 def parity(ctx: Context) -> dict:
@@ -76,18 +60,25 @@ def parity(ctx: Context) -> dict:
         xero = _names(ctx.table("xero_contacts"), "name")
         xpm_missing = [n for n in xpm if n not in xero]
         xero_missing = [n for n in xero if n not in xpm]
-        # Names that differ only by an internal code belong to step 12.
-        coded = {n for n in xpm_missing if strip_internal_code(n) != n}
-        code_partners = {strip_internal_code(n) for n in coded}
-        xpm_near = near_matches([n for n in xpm_missing if n not in coded], xero_missing)
-        xero_near = near_matches([n for n in xero_missing if n not in code_partners], list(xpm))
+        # Pairs differing only by an internal code, either way round, belong to step 12.
+        xpm_clean, xero_clean = _stripped(xpm_missing), _stripped(xero_missing)
+        xero_set, xpm_set = set(xero), set(xpm)
+        coded_xpm = {n for n, c in xpm_clean.items() if c != n and c in xero_set}
+        coded_xero = {n for n, c in xero_clean.items() if c != n and c in xpm_set}
+        coded_xpm |= {xero_clean[n] for n in coded_xero}
+        coded_xero |= {xpm_clean[n] for n in coded_xpm if n in xpm_clean}
+        xpm_near = _near_by_probe(
+            [n for n in xpm_missing if n not in coded_xpm],
+            [n for n in xero_missing if n not in coded_xero],
+        )
+        xero_near = _near_by_probe([n for n in xero_missing if n not in coded_xero], list(xpm))
         return {
             "xpm": xpm,
             "xero": xero,
             "xpm_missing": xpm_missing,
             "xero_missing": xero_missing,
-            "coded": coded,
-            "code_partners": code_partners,
+            "coded_xpm": coded_xpm,
+            "coded_xero": coded_xero,
             "xpm_near": xpm_near,
             "xero_near": xero_near,
         }
@@ -130,7 +121,7 @@ class NoXeroContact(Rule):
         p = parity(ctx)
         t = ctx.table("xpm_clients")
         for name in p["xpm_missing"]:
-            if name in p["xpm_near"] or name in p["coded"]:
+            if name in p["xpm_near"] or name in p["coded_xpm"]:
                 continue
             yield self.finding(
                 f'XPM client "{name}" has no Xero contact at all.',
@@ -154,7 +145,7 @@ class InvoicedContactWithoutClient(Rule):
         invoices = ctx.table("xero_invoices")
         invoiced = set(invoices.col("contact"))
         for name in p["xero_missing"]:
-            if name not in invoiced or name in p["xero_near"] or name in p["code_partners"]:
+            if name not in invoiced or name in p["xero_near"] or name in p["coded_xero"]:
                 continue
             yield self.finding(
                 f'Xero contact "{name}" has invoices but no XPM client.',
@@ -173,26 +164,29 @@ class IgnitionNearMatch(Rule):
     needs = ("xpm_clients", "ignition_clients")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        xpm = _names(ctx.table("xpm_clients"), "name")
-        t = ctx.table("ignition_clients")
-        ignition = _names(t, "name")
+        xpm_t, t = ctx.table("xpm_clients"), ctx.table("ignition_clients")
+        xpm, ignition = _names(xpm_t, "name"), _names(t, "name")
         missing = [n for n in ignition if n not in xpm]
-        near = near_matches(missing, list(xpm))
+        # A difference only by an internal code, either way round, is step 12's (C12.E002).
+        clean, xpm_clean = _stripped(missing), set(_stripped(list(xpm)).values())
+        missing = [n for n in missing if clean[n] not in xpm and n not in xpm_clean]
+        near = _near_by_probe(missing, list(xpm))
         for name in missing:
             partner = near.get(name)
             if partner is None:
                 continue
+            use = spelling_to_use(partner, name)
             yield self.finding(
-                f'Ignition client "{name}" is "{partner}" in XPM; Ignition links clients only on '
-                "an exact name, so it will not link them.",
-                hint=f'Rename the Ignition client "{partner}" (Ignition → Clients → the client), '
-                "or the XPM client, so both spell it the same.",
+                f'Ignition client "{name}" is "{partner}" in XPM. Ignition links clients to XPM '
+                "only on an exact name, so it will not link them.",
+                hint=f'Use one spelling in both, e.g. "{use}": rename it in {IGNITION_WHERE} '
+                f"or in {XPM_WHERE}.",
                 file=t.file,
                 rows=tuple(ignition[name]),
                 column=t.header("name"),
                 value=name,
-                suggestion=partner,
-                related=(Related(ctx.table("xpm_clients").file, tuple(xpm[partner])),),
+                suggestion=use,
+                related=(Related(xpm_t.file, tuple(xpm[partner])),),
             )
 
 
@@ -204,18 +198,37 @@ class Namesakes(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
         _, namesakes = same_name_groups(ctx)
-        for group in sorted(namesakes, key=lambda g: int(g["row"].min())):
+        for group in namesakes:
             name = group["name"].iloc[0]
             yield self.finding(
-                f'{len(group)} different clients are called "{name}"; matching by name cannot '
-                "tell them apart.",
-                hint="Add a distinguishing middle name or initial to one of them in XPM and "
-                "Xero alike (never an internal code).",
+                f'{len(group)} different clients are called "{name}" (their date of birth, tax '
+                "number or email differ); matching by name cannot tell them apart.",
+                hint=f"Give each a name of their own in {XPM_WHERE} and in {XERO_WHERE} alike: "
+                f"{distinguishing_example(name)}. Never an internal code: Ignition and Xero "
+                "show the name to the client.",
                 file=t.file,
                 rows=tuple(int(r) for r in group["row"]),
                 column=t.header("name"),
                 value=name,
+                suggestion=distinguishing_example(name, bare=True),
             )
+
+
+def distinguishing_example(name: str, bare: bool = False) -> str:
+    """How to tell namesakes apart: a middle initial for a person ("Bruce A. Sullivan" as a
+    pattern), a trading or place name for an organisation. ``bare`` gives just the pattern."""
+    parsed = parse_individual(name)
+    words = name.split()
+    if (
+        2 <= len(words) <= 4
+        and parsed.given
+        and parsed.family
+        and not any(c.isdigit() for c in name)
+    ):
+        pattern = f"{parsed.given} <middle initial> {parsed.family}"
+        return pattern if bare else f'add a middle name or initial, e.g. "{pattern}"'
+    pattern = f"{name} (<trading or place name>)"
+    return pattern if bare else f'add what the client is known by, e.g. "{pattern}"'
 
 
 RULES: tuple[Rule, ...] = (

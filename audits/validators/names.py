@@ -1,147 +1,303 @@
-"""Name logic in one place: the normalisation every name comparison uses.
+"""Name logic in one place: the normalisation every name comparison uses, reading individuals'
+names (step 3), and finding internal codes in names (step 12).
 
-The spec (``checklist.md``): Unicode NFKC, trim, collapse inner whitespace, casefold, ``&`` = ``and``,
-punctuation dropped, and for organisations the legal suffixes compared as one token class. Equality
-after this is "the same name" for duplicates (item 5). Matching *between* systems (items 12, 13) is
-stricter: only identical characters match; a normalised or fuzzy match is a near match to report.
+The normalisation (``checklist.md``): Unicode NFKC, trim, collapse inner whitespace, casefold,
+``&`` = ``and``, punctuation dropped, and for organisations the legal suffixes compared as one token
+class. Details the spec leaves open, decided here:
+
+- Apostrophes vanish ("O'Neil" = "ONeil"); every other punctuation mark separates words
+  ("Smith-Jones" = "Smith Jones", "Pty.Ltd." = "Pty Ltd").
+- Legal suffixes count only as TRAILING tokens: "Blue Bell Pty Ltd" = "Blue Bell Limited", but in
+  "Trust Co Ltd Holdings" nothing is a suffix (it ends in "Holdings"), and a name is never reduced
+  to the suffix class alone ("Trust Co" keeps "trust").
+
+Equality after ``normalise_name`` is "the same name" for duplicates (item 5). Matching *between*
+systems (items 12, 13) is stricter: only identical characters match; a normalised or fuzzy match is
+a near match to report.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 
 # One token stands for every legal suffix, so "Blue Bell Pty Ltd" == "Blue Bell Limited".
 LEGAL_SUFFIX_TOKEN = "<legal>"  # noqa: S105 - a token, not a password
-_LEGAL_SUFFIXES = (
-    "pty ltd",
-    "pty limited",
-    "proprietary limited",
-    "limited",
-    "ltd",
+LEGAL_SUFFIXES = (
     "pty",
-    "incorporated",
+    "proprietary",
+    "ltd",
+    "limited",
     "inc",
+    "incorporated",
     "llc",
     "llp",
-    "company",
     "co",
+    "company",
     "plc",
     "trust",
 )
-_LEGAL_RE = re.compile(
-    r"(?:^|\s)(?:" + "|".join(re.escape(s) for s in _LEGAL_SUFFIXES) + r")(?=\s|$)"
-)
-_PUNCT_RE = re.compile(r"[^\w\s<>]", re.UNICODE)
-_AMP_RE = re.compile(r"\s*&\s*")
+_SUFFIX = "(?:" + "|".join(LEGAL_SUFFIXES) + ")"
+# After punctuation is gone: one or more suffix tokens at the very end, with a word before them.
+_TRAILING_LEGAL_RE = re.compile(rf"(?<=\S)(?:\s+{_SUFFIX})+$")
+_APOSTROPHE_RE = re.compile(r"['’‘`´]")
+_PUNCT_RE = re.compile(r"[^\w\s]|_")
+_AMP_RE = re.compile(r"&")
 _SPACE_RE = re.compile(r"\s+")
-
-
-def _basic(value: str) -> str:
-    value = unicodedata.normalize("NFKC", value).casefold()
-    value = _AMP_RE.sub(" and ", value)
-    value = _PUNCT_RE.sub(" ", value)
-    return _SPACE_RE.sub(" ", value).strip()
 
 
 def normalise_name(value: object) -> str:
     """The documented normalisation: two names are "the same" when this returns equal strings."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    value = _basic(str(value))
-    if not value:
-        return ""
-    value = _LEGAL_RE.sub(" " + LEGAL_SUFFIX_TOKEN, value)
-    # Several suffixes in a row ("pty ltd" already one; "co ltd") fold to a single class token.
-    value = re.sub(rf"(?:\s*{re.escape(LEGAL_SUFFIX_TOKEN)})+", " " + LEGAL_SUFFIX_TOKEN, value)
-    return _SPACE_RE.sub(" ", value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    text = _AMP_RE.sub(" and ", text)
+    text = _APOSTROPHE_RE.sub("", text)
+    text = _PUNCT_RE.sub(" ", text)
+    text = _SPACE_RE.sub(" ", text).strip()
+    return _TRAILING_LEGAL_RE.sub(" " + LEGAL_SUFFIX_TOKEN, text)
 
 
 def normalise_series(values: pd.Series) -> pd.Series:
-    """``normalise_name`` over a column; unique values are normalised once (names repeat a lot)."""
+    """``normalise_name`` over a column, vectorised over its unique values (names repeat)."""
+    values = values.fillna("").astype(str)
+    uniques = pd.Series(pd.unique(values), dtype=object)
+    text = uniques.str.normalize("NFKC").str.casefold()
+    text = text.str.replace(_AMP_RE, " and ", regex=True)
+    text = text.str.replace(_APOSTROPHE_RE, "", regex=True)
+    text = text.str.replace(_PUNCT_RE, " ", regex=True)
+    text = text.str.replace(_SPACE_RE, " ", regex=True).str.strip()
+    text = text.str.replace(_TRAILING_LEGAL_RE, " " + LEGAL_SUFFIX_TOKEN, regex=True)
+    return values.map(dict(zip(uniques, text, strict=True)))
+
+
+def fold_accents(text: str) -> str:
+    """ "Zoë Müller" -> "Zoe Muller" (for fuzzy comparison only, never for exact matching)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def match_name(value: object) -> str:
+    """The form names are FUZZILY compared in: normalised, accents folded, the legal-suffix class
+    and a leading "the" dropped ("The Bluebell Trust" -> "bluebell")."""
+    text = fold_accents(normalise_name(value)).replace(LEGAL_SUFFIX_TOKEN, " ")
+    text = re.sub(r"^the\s+", "", text.strip())
+    return " ".join(text.split())
+
+
+def match_series(values: pd.Series) -> pd.Series:
+    """``match_name`` over a column, computed once per unique value."""
     values = values.fillna("").astype(str)
     uniques = pd.unique(values)
-    mapping = {u: normalise_name(u) for u in uniques}
-    return values.map(mapping)
+    return values.map({u: match_name(u) for u in uniques})
 
 
-# --- individuals ---------------------------------------------------------------------------------
+# --- individuals (item 3) --------------------------------------------------------------------
 
-TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "lady", "lord")
-TITLE_RE = re.compile(r"^\s*(?:" + "|".join(TITLES) + r")\.?\s+", re.IGNORECASE)
+TITLES = (
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "master",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "rev",
+    "reverend",
+    "lady",
+    "lord",
+)
+_TITLE = r"(?:" + "|".join(TITLES) + r")\.?"
+TITLE_RE = re.compile(rf"^\s*{_TITLE}\s+", re.IGNORECASE)
+# A title anywhere as its own word: "Smith, Mrs Jane", "Jane Smith (Mrs)".
+_ANY_TITLE_RE = re.compile(rf"(?:^|(?<=[\s,(]))\(?{_TITLE}\)?(?=\s|,|$)", re.IGNORECASE)
+_GENERATIONAL = {"jr", "jnr", "sr", "snr", "ii", "iii", "iv", "esq"}
 ORGANISATION_WORDS = re.compile(
-    r"\b(?:pty|ltd|limited|inc|llc|llp|plc|trust|company|co|group|holdings|partners|partnership"
-    r"|associates|services|superannuation|fund|foundation|club|church|school|bakery|cafe)\b|&",
+    r"\b(?:pty|ltd|limited|inc|incorporated|llc|llp|plc|trust|trustee|trustees|company|co|corp"
+    r"|corporation|group|holdings|partners|partnership|associates|services|superannuation|super"
+    r"|fund|foundation|family|estate|club|church|school|bakery|cafe|consulting|enterprises"
+    r"|investments|properties|solutions|and)\b|&|\d",
     re.IGNORECASE,
 )
+_LOWER_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le"}
 
 
 def is_individual(structure: str, name: str, first: str, last: str, has_structure: bool) -> bool:
-    """The spec's reading: business structure Individual, or (with no structure column) first/last
-    name fields and no organisation words in the name."""
-    if has_structure:
+    """The spec's reading: business structure Individual, or (with no structure column) first and
+    last name fields and no organisation words in the name. A blank structure cell in a present
+    column is read like a missing column."""
+    if has_structure and structure.strip():
         return structure.strip().casefold() == "individual"
     return bool(first.strip() and last.strip()) and not ORGANISATION_WORDS.search(name)
 
 
-def _cap_word(word: str) -> str:
-    def cap(part: str) -> str:
-        low = part.lower()
-        if low.startswith("mc") and len(part) > 2:
-            return "Mc" + low[2:].capitalize()
-        if low.startswith("o'") and len(part) > 2:
-            return "O'" + low[2:].capitalize()
-        return low[:1].upper() + low[1:]
+def individual_mask(
+    names: pd.Series, first: pd.Series, last: pd.Series, structure: pd.Series | None
+) -> pd.Series:
+    """``is_individual`` over a whole client table, vectorised."""
+    by_fields = (first.str.strip() != "") & (last.str.strip() != "")
+    by_fields &= ~names.str.contains(ORGANISATION_WORDS, regex=True)
+    if structure is None:
+        return by_fields
+    stated = structure.str.strip().str.casefold()
+    return (stated == "individual") | ((stated == "") & by_fields)
 
-    return "-".join(cap(p) for p in word.split("-"))
+
+def _cap_part(part: str) -> str:
+    low = part.lower()
+    if len(low) > 2 and low.startswith("mc"):
+        return "Mc" + low[2:3].upper() + low[3:]
+    for prefix in ("o'", "d'", "o’", "d’"):
+        if len(low) > 2 and low.startswith(prefix):
+            return prefix[0].upper() + prefix[1] + low[2:3].upper() + low[3:]
+    return low[:1].upper() + low[1:]
+
+
+def _cap_word(word: str, position: int, count: int) -> str:
+    if word.isupper() or word.islower():
+        if 0 < position < count - 1 and word.lower() in _LOWER_PARTICLES:
+            return word.lower()  # "Ludwig van Beethoven"
+        if word.lower() in _GENERATIONAL:
+            return word.upper() if word.lower() in {"ii", "iii", "iv"} else word.capitalize()
+        return "-".join(_cap_part(p) for p in word.split("-"))
+    return word  # mixed case ("McDonald", "DeVito") is kept as typed
 
 
 def proper_case(text: str) -> str:
-    """ "JANE MCDONALD-O'NEIL" -> "Jane McDonald-O'Neil"; mixed case is kept as typed."""
+    """ "JANE MCDONALD-O'NEIL" -> "Jane McDonald-O'Neil"; "zoë müller" -> "Zoë Müller".
+
+    Word by word: a word typed all in capitals or all in lower case is recased; a mixed-case word
+    is the practice's own spelling and kept. Spaces are collapsed."""
     words = text.split()
-    if all(w.isupper() or w.islower() for w in words if any(c.isalpha() for c in w)):
-        return " ".join(_cap_word(w) for w in words)
-    return " ".join(words)
+    return " ".join(_cap_word(w, i, len(words)) for i, w in enumerate(words))
 
 
-def first_last(name: str, first: str, last: str) -> str:
-    """The suggested "First Last": from the name fields when present, else by undoing "Last, First"
-    and titles in the name itself."""
-    if first.strip() and last.strip():
-        return proper_case(f"{first.strip()} {last.strip()}")
-    text = TITLE_RE.sub("", name).strip()
-    if "," in text:
-        surname, _, given = text.partition(",")
-        text = f"{given.strip()} {surname.strip()}"
-    return proper_case(text)
+@dataclass(frozen=True)
+class ParsedName:
+    """An individual's name as typed, taken apart."""
+
+    given: str  # first (and middle) names, without a title
+    family: str
+    title: str  # "Mrs", "" when none
+    last_comma_first: bool  # written "Last, First"
+    badly_cased: bool  # all capitals or all lower case
+    stray_spaces: bool  # leading, trailing or double spaces (incl. non-breaking)
+
+    @property
+    def first_last(self) -> str:
+        """The suggested "First Last", properly cased."""
+        return proper_case(f"{self.given} {self.family}")
+
+
+def parse_individual(name: str) -> ParsedName:
+    """Read "Smith, Mrs Jane", "MR JANE SMITH", "jane  smith" alike."""
+    raw = str(name or "")
+    text = " ".join(raw.split())
+    titles = [m.group(0).strip("() ") for m in _ANY_TITLE_RE.finditer(text)]
+    bare = " ".join(_ANY_TITLE_RE.sub(" ", text).split()).strip(" ,")
+    comma = False
+    given, family = bare, ""
+    if "," in bare:
+        before, _, after = (p.strip() for p in bare.partition(","))
+        if before and after and after.casefold().strip(".") not in _GENERATIONAL:
+            comma = True
+            given, family = after.replace(",", " "), before
+        else:
+            given = bare.replace(",", " ")
+    if not comma:
+        words = given.split()
+        given, family = " ".join(words[:-1]), (words[-1] if words else "")
+    letters = [c for c in text if c.isalpha()]
+    return ParsedName(
+        given=" ".join(given.split()),
+        family=" ".join(family.split()),
+        title=" ".join(titles),
+        last_comma_first=comma,
+        badly_cased=bool(letters) and len(letters) > 1 and (text.isupper() or text.islower()),
+        stray_spaces=raw != text,
+    )
+
+
+def matches_fields(name: str, first: str, last: str) -> bool:
+    """Does "First [Middle…] Last" (as written, case and spacing aside) equal the name fields?
+    Middle names and initials are allowed: step 13 even suggests adding one to tell namesakes
+    apart."""
+    words = name.casefold().split()
+    want_first, want_last = first.casefold().split(), last.casefold().split()
+    if not want_first or not want_last:
+        return True
+    return (
+        len(words) >= len(want_first) + len(want_last)
+        and words[: len(want_first)] == want_first
+        and words[len(words) - len(want_last) :] == want_last
+    )
 
 
 # --- internal codes (item 12) ------------------------------------------------------------------
 
-_CODE = r"[A-Z]{2,6}\d{1,5}"
+_CODE = r"[A-Z]{2,6}-?\d{1,5}"  # "BBG01", "SCP-07": capitals then digits
+_SEP = r"\s*[-–—:|]\s*"
+_MARK = r"(?:old|archived|inactive|do\s+not\s+use|dnu|duplicate)"
+# "101 Collins Street Pty Ltd" is a company named after its address, not a coded name: the number,
+# one word, a street type, then nothing but legal suffixes.
+_STREET_AFTER = (
+    r"(?!\S+\s+(?:street|st|road|rd|avenue|ave|lane|parade|terrace|drive|highway|place|square"
+    r"|quay|wharf)(?:\s+(?:pty|ltd|limited|co|company|trust|inc|llc|llp|plc)\.?)*\s*$)"
+)
 INTERNAL_CODE_PATTERNS = (
-    re.compile(r"^\s*(?:zz|xx)+[\s_.-]*", re.IGNORECASE),
-    re.compile(r"^\s*\d{3,}\s*[-–:]?\s+(?=\D)"),
-    re.compile(rf"^\s*{_CODE}\s*[-–:]\s+"),
+    # "zz Blue Bell", "XX - Blue Bell", "zzz_Blue Bell"
+    re.compile(r"^\s*(?:z{2,}|x{2,})(?:[\s_.:\-–]+)", re.IGNORECASE),
+    # "1478 Blue Bell Group", "1478 - Blue Bell"; not "101 Collins Street Pty Ltd"
+    re.compile(rf"^\s*\d{{3,}}(?:{_SEP}|\s+){_STREET_AFTER}(?=\D)", re.IGNORECASE),
+    # "BBG01 - Blue Bell", "BBG01 Blue Bell"
+    re.compile(rf"^\s*{_CODE}(?:{_SEP}|\s+)(?=\S)"),
+    # "Blue Bell (BBG01)", "Blue Bell [1478]", "Blue Bell (old)", "(DO NOT USE) Blue Bell"
+    re.compile(rf"\s*[(\[{{]\s*(?:{_CODE}|\d{{3,}}|{_MARK})\s*[)\]}}]", re.IGNORECASE),
+    # "DO NOT USE - Blue Bell", "OLD: Blue Bell", "ARCHIVED Blue Bell"
+    re.compile(rf"^\s*(?:{_MARK}{_SEP}|archived\s+|do\s+not\s+use\s+)", re.IGNORECASE),
+    # "Blue Bell - DO NOT USE", "Blue Bell - old", "Blue Bell DO NOT USE"
+    re.compile(rf"(?:{_SEP}{_MARK}|\s+(?:do\s+not\s+use|archived))\s*$", re.IGNORECASE),
+    # "Blue Bell - BBG01", "Blue Bell BBG01", "Blue Bell - 1478", "Blue Bell 1478";
+    # not "Strata Plan 12345", "Smith Family Trust 2019" (a year), "Unit 101"
     re.compile(
-        rf"\s*[\(\[]\s*(?:{_CODE}|\d{{3,}}|old|archived|inactive|do not use)\s*[\)\]]",
+        rf"(?<!\bplan)(?<!\bno)(?<!\bunit)(?<!\blevel)(?<!\blot)(?<!#)"
+        rf"(?:{_SEP}|\s+)(?:{_CODE}|(?!(?:19|20)\d\d\s*$)\d{{3,}})\s*$",
         re.IGNORECASE,
     ),
-    re.compile(r"\s*[-–:]?\s*\bdo not use\b\s*", re.IGNORECASE),
-    re.compile(r"\s+[-–]\s*(?:old|archived|inactive)\s*$", re.IGNORECASE),
-    re.compile(rf"\s+[-–]\s*(?:{_CODE}|\d{{3,}})\s*$"),
 )
 
 
+def _strip(text: str) -> str:
+    for _ in range(3):  # "zz 1478 Blue Bell (old)" needs more than one pass
+        before = text
+        for pattern in INTERNAL_CODE_PATTERNS:
+            text = pattern.sub(" ", text)
+        text = " ".join(text.split()).strip(" -–—:|_")
+        if text == before:
+            break
+    return text
+
+
 def strip_internal_code(name: str) -> str:
-    """The name without internal codes and markers; equal to the input when there are none."""
-    text = str(name or "")
-    for pattern in INTERNAL_CODE_PATTERNS:
-        text = pattern.sub(" ", text)
-    text = " ".join(text.split()).strip(" -–:")
-    return text if text != " ".join(str(name or "").split()) else str(name or "")
+    """The name without internal codes and markers; the input itself when there are none (or
+    when nothing would be left)."""
+    name = str(name or "")
+    stripped = _strip(name)
+    if not stripped or stripped == " ".join(name.split()):
+        return name
+    return stripped
+
+
+def strip_internal_codes(names: pd.Series) -> pd.Series:
+    """``strip_internal_code`` over a column, once per unique value."""
+    names = names.fillna("").astype(str)
+    return names.map({u: strip_internal_code(u) for u in pd.unique(names)})
 
 
 def has_internal_code(name: str) -> bool:
