@@ -11,35 +11,66 @@ is ever accepted.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import json
+from typing import IO, Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audits.kinds import KINDS
-from audits.loading import LoadError, header_signature, load_bytes, read_header
+from audits.loading import (
+    HeaderPreview,
+    LoadError,
+    LoadLimits,
+    detect_kind,
+    header_signature,
+    human_size,
+    load_bytes,
+    read_header,
+)
 from audits.models import ColumnMapping, StoredFile, Upload, UploadStatus
 from audits.runs import settings_limits
 from wizard import events
 from wizard.models import Verb
 
 NEEDS_MAPPING = {"missing_required", "ambiguous_kind", "unknown_kind"}
+CHUNK = 1024 * 1024
+
+
+def _blob_name(sha: str) -> str:
+    return f"{sha[:2]}/{sha[2:4]}/{sha}"
 
 
 def store_file(data: bytes) -> StoredFile:
     """The stored copy of these bytes, written once under uploads/ab/cd/<sha256>."""
     sha = hashlib.sha256(data).hexdigest()
+    return _store(sha, len(data), lambda: ContentFile(data))
+
+
+def store_stream(handle: IO[bytes]) -> StoredFile:
+    """As ``store_file``, for a file too large to hold in memory: hashed and copied in chunks."""
+    digest, size = hashlib.sha256(), 0
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    return _store(digest.hexdigest(), size, lambda: File(handle))
+
+
+def _store(sha: str, size: int, content) -> StoredFile:
     existing = StoredFile.objects.filter(sha256=sha).first()
     if existing is not None:
         return existing
-    stored = StoredFile(sha256=sha, size=len(data))
-    stored.blob.save(f"{sha[:2]}/{sha[2:4]}/{sha}", ContentFile(data), save=False)
+    stored = StoredFile(sha256=sha, size=size)
+    stored.blob.save(_blob_name(sha), content(), save=False)
     try:
         with transaction.atomic():
             stored.save()
     except IntegrityError:  # a concurrent upload of the same bytes won
-        stored.blob.delete(save=False)
+        if stored.blob.name != f"uploads/{_blob_name(sha)}":  # storage renamed our copy
+            stored.blob.delete(save=False)
         return StoredFile.objects.get(sha256=sha)
     return stored
 
@@ -49,22 +80,44 @@ def read_stored(upload: Upload) -> bytes:
         return handle.read()
 
 
-def _saved_mapping(practice, data: bytes, name: str) -> ColumnMapping | None:
+def _too_large(name: str, size: int, limits: LoadLimits) -> LoadError:
+    # The loader's own wording (loading.load_path), so the message is the same whichever refuses.
+    return LoadError(
+        "too_large",
+        f"{name} is {human_size(size)}; the limit is {human_size(limits.max_bytes)}. "
+        "Filter the export or split it into smaller files.",
+        {"size": size, "limit": limits.max_bytes},
+    )
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe (tuples, numpy ints and dict keys that are not strings)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def _header(data: bytes, name: str) -> HeaderPreview | None:
     try:
-        headers = read_header(data, name, settings_limits()).headers
+        return read_header(data, name, settings_limits())
     except LoadError:
         return None
+
+
+def _remembered(practice, header: HeaderPreview | None) -> ColumnMapping | None:
+    if header is None:
+        return None
     return ColumnMapping.objects.filter(
-        practice=practice, header_signature=header_signature(headers)
+        practice=practice, header_signature=header_signature(header.headers)
     ).first()
 
 
 def _load(upload: Upload, data: bytes, *, kind: str | None, mapping, accept_bad_rows: bool):
     """Load the bytes and record the outcome on the upload (not saved)."""
     practice = upload.practice
-    if kind is None and mapping is None:
-        remembered = _saved_mapping(practice, data, upload.original_name)
-        if remembered is not None:
+    header = _header(data, upload.original_name)
+    if mapping is None:
+        remembered = _remembered(practice, header)
+        # An explicit kind wins; a mapping remembered for that same kind still applies.
+        if remembered is not None and kind in (None, remembered.kind):
             kind, mapping = remembered.kind, remembered.mapping
     try:
         result = load_bytes(
@@ -77,11 +130,27 @@ def _load(upload: Upload, data: bytes, *, kind: str | None, mapping, accept_bad_
             accept_bad_rows=accept_bad_rows,
         )
     except LoadError as error:
-        upload.kind = kind or ""
-        upload.error = {"code": error.code, "message": error.message, "details": _plain(error)}
+        guessed = kind or error.details.get("kind")
+        upload.kind = guessed if guessed in KINDS else ""
+        if not upload.kind and error.code == "bad_rows" and header is not None:
+            upload.kind = detect_kind(header.headers).kind or ""
+        upload.rows, upload.columns = 0, {}
+        upload.report = {"mapping": dict(mapping)} if mapping else {}
+        upload.error = {
+            "code": error.code,
+            "message": error.message,
+            "details": _plain(error.details),
+        }
         if error.code in NEEDS_MAPPING:
             upload.status = UploadStatus.NEEDS_MAPPING
-            upload.error["preview"] = _preview(data, upload.original_name)
+            if header is not None:
+                upload.error["preview"] = _plain(
+                    {
+                        "headers": header.headers,
+                        "rows": header.preview,
+                        "header_row": header.header_row,
+                    }
+                )
         elif error.code == "bad_rows":
             upload.status = UploadStatus.NEEDS_CONFIRMATION
         else:
@@ -91,25 +160,27 @@ def _load(upload: Upload, data: bytes, *, kind: str | None, mapping, accept_bad_
     upload.status = UploadStatus.ACCEPTED
     upload.rows = result.report.rows
     upload.columns = result.table.columns
-    upload.report = result.report.to_dict()
+    upload.report = _plain(result.report.to_dict())
     upload.error = {}
     if mapping:
         upload.report["mapping"] = dict(mapping)
     return result
 
 
-def _plain(error: LoadError) -> dict[str, Any]:
-    import json
+def _new_upload(*, practice, onboarding, step_key: str, name: str, actor) -> Upload:
+    return Upload(
+        practice=practice,
+        onboarding=onboarding,
+        step_key=step_key,
+        original_name=(name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255] or "upload",
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
 
-    return json.loads(json.dumps(error.details, default=str))
 
-
-def _preview(data: bytes, name: str) -> dict[str, Any]:
-    try:
-        header = read_header(data, name, settings_limits())
-    except LoadError:
-        return {}
-    return {"headers": header.headers, "rows": header.preview, "header_row": header.header_row}
+def _reject(upload: Upload, error: LoadError, actor) -> Upload:
+    upload.status = UploadStatus.REJECTED
+    upload.error = {"code": error.code, "message": error.message, "details": _plain(error.details)}
+    return _finish(upload, actor)
 
 
 def receive_upload(
@@ -123,56 +194,72 @@ def receive_upload(
     kind: str | None = None,
 ) -> Upload:
     """Store and load one file; on success it becomes the current export of its kind."""
-    name = (name or "upload").rsplit("/", 1)[-1][:255]
-    limits = settings_limits()
-    upload = Upload(
-        practice=practice,
-        onboarding=onboarding,
-        step_key=step_key,
-        original_name=name,
-        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    upload = _new_upload(
+        practice=practice, onboarding=onboarding, step_key=step_key, name=name, actor=actor
     )
     upload.stored_file = store_file(data)
-    if len(data) > limits.max_bytes:
-        # Refused before parsing any of it, with the limit and the file's size.
-        from audits.loading import human_size
-
-        upload.status = UploadStatus.REJECTED
-        upload.error = {
-            "code": "too_large",
-            "message": f"{name} is {human_size(len(data))}; the limit is "
-            f"{human_size(limits.max_bytes)}.",
-            "details": {"size": len(data), "limit": limits.max_bytes},
-        }
-        upload.save()
-        _record_rejection(upload, actor)
-        return upload
+    limits = settings_limits()
+    if len(data) > limits.max_bytes:  # refused before any of it is parsed
+        return _reject(upload, _too_large(upload.original_name, len(data), limits), actor)
     _load(upload, data, kind=kind, mapping=None, accept_bad_rows=False)
     return _finish(upload, actor)
 
 
-def receive_paste(*, practice, onboarding, step_key: str, kind: str, text: str, actor) -> Upload:
-    """A few rows copied from a spreadsheet (tab-separated, header first), as an upload."""
-    data = text.replace("\r\n", "\n").strip("\n").encode("utf-8") + b"\n"
+def receive_file(*, practice, onboarding, step_key: str, file, actor, kind=None) -> Upload:
+    """A file from a form: one over the size limit is stored and refused without being read
+    into memory (Django has already spooled it to disk); the rest go through receive_upload."""
+    limits = settings_limits()
+    if file.size is not None and file.size > limits.max_bytes:
+        upload = _new_upload(
+            practice=practice, onboarding=onboarding, step_key=step_key, name=file.name, actor=actor
+        )
+        upload.stored_file = store_stream(file)
+        return _reject(upload, _too_large(upload.original_name, file.size, limits), actor)
     return receive_upload(
         practice=practice,
         onboarding=onboarding,
         step_key=step_key,
-        name=f"pasted {KINDS[kind].label}.tsv",
+        name=file.name,
+        data=file.read(),
+        actor=actor,
+        kind=kind,
+    )
+
+
+def receive_paste(*, practice, onboarding, step_key: str, kind: str, text: str, actor) -> Upload:
+    """A few rows copied from a spreadsheet (tab-separated, header first), as an upload."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown export kind {kind!r}.")
+    data = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").encode("utf-8") + b"\n"
+    return receive_upload(
+        practice=practice,
+        onboarding=onboarding,
+        step_key=step_key,
+        name=f"pasted {kind}.tsv",
         data=data,
         actor=actor,
         kind=kind,
     )
 
 
+def upload_headers(upload: Upload) -> HeaderPreview | None:
+    """The header row and first rows of a stored upload (for the mapping form)."""
+    return _header(read_stored(upload), upload.original_name)
+
+
 def save_mapping(*, upload: Upload, kind: str, mapping: dict[str, str], actor) -> Upload:
     """Remember the confirmed mapping for this header set, and load the upload with it."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown export kind {kind!r}.")
     data = read_stored(upload)
-    headers = read_header(data, upload.original_name, settings_limits()).headers
-    mapping = {field: header for field, header in mapping.items() if header in headers}
+    header = _header(data, upload.original_name)
+    if header is None:
+        raise ValueError(f"{upload.original_name} has no header row to map.")
+    fields = set(KINDS[kind].field_names)
+    mapping = {f: h for f, h in mapping.items() if f in fields and h in header.headers}
     ColumnMapping.objects.update_or_create(
         practice=upload.practice,
-        header_signature=header_signature(headers),
+        header_signature=header_signature(header.headers),
         defaults={"kind": kind, "mapping": mapping, "created_by": actor},
     )
     _event(upload, Verb.MAPPING_SAVED, actor, {"kind": kind, "mapping": mapping})
@@ -181,7 +268,10 @@ def save_mapping(*, upload: Upload, kind: str, mapping: dict[str, str], actor) -
 
 
 def accept_bad_rows(*, upload: Upload, actor) -> Upload:
-    """The person accepts loading the rows that could be read; the others are listed."""
+    """The person accepts loading the rows that could be read; the others stay listed in the
+    upload's report (``skipped_rows``)."""
+    if upload.status != UploadStatus.NEEDS_CONFIRMATION:
+        return upload
     data = read_stored(upload)
     mapping = upload.report.get("mapping") or None
     _load(upload, data, kind=upload.kind or None, mapping=mapping, accept_bad_rows=True)
@@ -206,7 +296,7 @@ def _finish(upload: Upload, actor) -> Upload:
             )
             _after_accept(upload, actor)
         elif upload.status == UploadStatus.REJECTED:
-            _record_rejection(upload, actor)
+            _event(upload, Verb.UPLOAD_REJECTED, actor, {"reason": upload.error.get("message")})
     from wizard import status
 
     status.refresh_all(upload.onboarding)
@@ -225,10 +315,6 @@ def _after_accept(upload: Upload, actor) -> None:
         reason=f"New {KINDS[upload.kind].label} export uploaded ({upload.original_name}).",
     )
     start_runs_for_kinds(onboarding=upload.onboarding, kinds=kinds, actor=actor)
-
-
-def _record_rejection(upload: Upload, actor) -> None:
-    _event(upload, Verb.UPLOAD_REJECTED, actor, {"reason": upload.error.get("message", "")})
 
 
 def _event(upload: Upload, verb: Verb, actor, details: dict) -> None:

@@ -1,69 +1,126 @@
 """Uploading exports on a data step: files, paste box, column mapping, bad-row confirmation and
-template downloads. Every view goes through ``get_practice_for_user``; uploads are never served."""
+template downloads. Every view goes through ``get_practice_for_user``; uploads are never served.
+
+After a POST an htmx request gets the upload area back (``audits/upload_area.html#upload-area``)
+with ``HX-Trigger: stepsChanged`` so the step list refreshes itself; a plain form post is
+redirected to the step page, with the outcome as a message."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from audits import uploads
 from audits.kinds import KINDS
-from audits.loading import template_csv
+from audits.loading import match_columns, template_csv
 from audits.models import Upload, UploadStatus
 from wizard.access import Action, get_practice_for_user
 from wizard.checklist import get_step
 from wizard.http import HtmxHttpRequest
 
+HISTORY_PER_KIND = 10
+BAD_ROWS_SHOWN = 50
+PENDING = (UploadStatus.NEEDS_MAPPING, UploadStatus.NEEDS_CONFIRMATION)
+
 
 def _step_upload(request, pk: int, key: str, upload_id: int | None = None):
+    """The practice (or 404), its current onboarding, the data step and optionally one upload."""
     practice = get_practice_for_user(request.user, pk, Action.UPLOAD)
     step = get_step(key)
+    if not step.all_exports:
+        raise Http404("This step takes no exports.")
     onboarding = practice.current_onboarding()
     upload = None
     if upload_id is not None:
-        upload = Upload.objects.filter(
-            pk=upload_id, practice=practice, onboarding=onboarding
-        ).first()
+        upload = (
+            Upload.objects.filter(pk=upload_id, practice=practice, onboarding=onboarding)
+            .select_related("stored_file")
+            .first()
+        )
         if upload is None:
             raise Http404("No such upload.")
     return practice, onboarding, step, upload
 
 
-def upload_area_context(request, practice, onboarding, step) -> dict:
+def _with_bad_rows(upload: Upload) -> Upload:
+    """Attach the unreadable rows (row number, reason) the confirmation lists."""
+    details = upload.error.get("details") or {}
+    reasons = details.get("reasons") or {}
+    rows = details.get("rows") or [int(r) for r in reasons]
+    listed = [(row, reasons.get(str(row), "")) for row in rows]
+    upload.bad_rows = listed[:BAD_ROWS_SHOWN]
+    upload.more_bad_rows = max(0, len(listed) - BAD_ROWS_SHOWN)
+    return upload
+
+
+def upload_area_context(request, practice, onboarding, step, *, note: str = "", problem: str = ""):
     kinds = [KINDS[k] for k in step.all_exports]
-    recent = list(
-        Upload.objects.filter(onboarding=onboarding, kind__in=[k.key for k in kinds] + [""])
-        .filter(step_key=step.key)
-        .select_related("stored_file")
-        .order_by("-uploaded_at", "-pk")[:12]
-    )
-    pending = [
-        u
-        for u in recent
-        if u.status in (UploadStatus.NEEDS_MAPPING, UploadStatus.NEEDS_CONFIRMATION)
-    ]
+    required = set(step.exports)
+    base = Upload.objects.filter(onboarding=onboarding).select_related("stored_file", "uploaded_by")
+    history = []
+    for kind in kinds:
+        # Uploads of a kind are shared by every step that reads it, so history is per onboarding.
+        rows = list(base.filter(kind=kind.key)[: HISTORY_PER_KIND + 1])
+        current = next(
+            (u for u in rows if u.status == UploadStatus.ACCEPTED and not u.superseded_at), None
+        )
+        history.append(
+            {
+                "kind": kind,
+                "required": kind.key in required,
+                "current": current,
+                "uploads": rows[:HISTORY_PER_KIND],
+                "more": len(rows) > HISTORY_PER_KIND,
+            }
+        )
+    unmatched = list(base.filter(step_key=step.key, kind="")[:HISTORY_PER_KIND])
+    recent = list(base.filter(step_key=step.key)[:12])
+    pending = [_with_bad_rows(u) for u in recent if u.status in PENDING][:3]
     return {
         "practice": practice,
         "onboarding": onboarding,
         "step": step,
         "upload_kinds": kinds,
-        "recent_uploads": recent,
-        "pending_uploads": pending[:3],
-        "all_kinds": list(KINDS.values()),
+        "upload_history": history,
+        "unmatched_uploads": unmatched,
+        "pending_uploads": pending,
+        "upload_max_bytes": settings.LIFTOFF_UPLOAD_MAX_BYTES,
+        "upload_note": note,
+        "upload_problem": problem,
     }
 
 
-def _respond(request, practice, onboarding, step, note: str = "") -> HttpResponse:
+def _respond(request, practice, onboarding, step, *, note: str = "", problem: str = ""):
     if not request.htmx:
+        if problem:
+            messages.error(request, problem)
         if note:
             messages.info(request, note)
-        return redirect("wizard:step", pk=practice.pk, key=step.key)
-    context = upload_area_context(request, practice, onboarding, step)
+        return redirect(reverse("wizard:step", args=[practice.pk, step.key]) + "#upload-area")
+    context = upload_area_context(request, practice, onboarding, step, note=note, problem=problem)
     response = render(request, "audits/upload_area.html#upload-area", context)
     return trigger_client_event(response, "stepsChanged")
+
+
+def _summary(received: list[Upload]) -> str:
+    """ "2 files: 1 loaded, 1 needs column mapping." (each file's own message is in the table)"""
+    counts: dict[str, int] = {}
+    for upload in received:
+        label = upload.get_status_display().lower()
+        counts[label] = counts.get(label, 0) + 1
+    parts = ", ".join(f"{n} {label}" for label, n in counts.items())
+    if len(received) == 1:
+        upload = received[0]
+        text = upload.error.get("message") if upload.error else ""
+        return f"{upload.original_name}: {upload.get_status_display().lower()}." + (
+            f" {text}" if text else ""
+        )
+    return f"{len(received)} files: {parts}."
 
 
 @require_POST
@@ -71,21 +128,24 @@ def upload(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     practice, onboarding, step, _ = _step_upload(request, pk, key)
     files = request.FILES.getlist("files")
     kind = request.POST.get("kind") or None
-    if kind and kind not in KINDS:
+    if kind not in KINDS:
         kind = None
     if not files:
-        messages.error(request, "Choose one or more files to upload.")
-    for handle in files:
-        uploads.receive_upload(
+        return _respond(
+            request, practice, onboarding, step, problem="Choose one or more files to upload."
+        )
+    received = [
+        uploads.receive_file(
             practice=practice,
             onboarding=onboarding,
             step_key=step.key,
-            name=handle.name,
-            data=handle.read(),
+            file=handle,
             actor=request.user,
             kind=kind,
         )
-    return _respond(request, practice, onboarding, step)
+        for handle in files
+    ]
+    return _respond(request, practice, onboarding, step, note=_summary(received))
 
 
 @require_POST
@@ -94,9 +154,14 @@ def paste(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     kind = request.POST.get("kind", "")
     text = request.POST.get("text", "")
     if kind not in KINDS or not text.strip():
-        messages.error(request, "Choose what the rows are and paste them, header row first.")
-        return _respond(request, practice, onboarding, step)
-    uploads.receive_paste(
+        return _respond(
+            request,
+            practice,
+            onboarding,
+            step,
+            problem="Choose what the rows are and paste them, header row first.",
+        )
+    received = uploads.receive_paste(
         practice=practice,
         onboarding=onboarding,
         step_key=step.key,
@@ -104,40 +169,71 @@ def paste(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
         text=text,
         actor=request.user,
     )
-    return _respond(request, practice, onboarding, step)
+    return _respond(request, practice, onboarding, step, note=_summary([received]))
+
+
+def _kind_choices(upload: Upload) -> list:
+    """Every kind, the likeliest first (those the loader found equally good, then candidates)."""
+    details = upload.error.get("details") or {}
+    likely = list(details.get("tied") or [])
+    likely += [c[0] for c in details.get("candidates") or [] if c and c[0] not in likely]
+    likely = [k for k in likely if k in KINDS]
+    return [KINDS[k] for k in likely] + [k for k in KINDS.values() if k.key not in likely]
 
 
 @require_http_methods(["GET", "POST"])
 def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> HttpResponse:
     practice, onboarding, step, upload = _step_upload(request, pk, key, upload_id)
+    if upload.status != UploadStatus.NEEDS_MAPPING:
+        messages.info(request, f"{upload.original_name} does not need its columns mapped.")
+        return redirect("wizard:step", pk=practice.pk, key=step.key)
     preview = upload.error.get("preview") or {}
-    headers = preview.get("headers", [])
+    headers, rows = preview.get("headers"), preview.get("rows", [])
+    if headers is None:
+        header = uploads.upload_headers(upload)
+        headers, rows = (header.headers, header.preview) if header else ([], [])
     kind = request.POST.get("kind") or request.GET.get("kind") or upload.kind or ""
-    if request.method == "POST" and "save" in request.POST and kind in KINDS:
-        chosen = {
-            field.name: request.POST.get(f"field_{field.name}", "")
-            for field in KINDS[kind].fields
-            if request.POST.get(f"field_{field.name}")
-        }
-        missing = [f for f in KINDS[kind].required if f not in chosen]
-        if not missing:
-            uploads.save_mapping(upload=upload, kind=kind, mapping=chosen, actor=request.user)
-            return _respond(request, practice, onboarding, step)
-        messages.error(request, f"Choose a column for: {', '.join(missing)}.")
-    from audits.loading import match_columns
-
-    suggested = match_columns(headers, kind) if kind in KINDS else {}
+    if kind not in KINDS:
+        kind = ""
+    problem = ""
+    if request.method == "POST" and "save" in request.POST:
+        if not kind:
+            problem = "Choose which export this file is."
+        else:
+            chosen = {
+                f.name: request.POST.get(f"field_{f.name}", "")
+                for f in KINDS[kind].fields
+                if request.POST.get(f"field_{f.name}", "") in headers
+            }
+            missing = [f for f in KINDS[kind].required if not chosen.get(f)]
+            if not missing:
+                uploads.save_mapping(upload=upload, kind=kind, mapping=chosen, actor=request.user)
+                return _respond(request, practice, onboarding, step, note=_summary([upload]))
+            problem = f"Choose a column for: {', '.join(missing)} (required)."
+    # After a failed save keep what was chosen; a change of kind starts from the suggestions.
+    posted = request.method == "POST" and "save" in request.POST
+    suggested = match_columns(headers, kind) if kind else {}
+    suggested.update((upload.error.get("details") or {}).get("mapping") or {})
     fields = [
-        {"field": f, "chosen": request.POST.get(f"field_{f.name}", suggested.get(f.name, ""))}
-        for f in (KINDS[kind].fields if kind in KINDS else ())
+        {
+            "field": f,
+            "chosen": request.POST.get(f"field_{f.name}", "")
+            if posted
+            else suggested.get(f.name, ""),
+        }
+        for f in (KINDS[kind].fields if kind else ())
     ]
     context = {
-        **upload_area_context(request, practice, onboarding, step),
+        "practice": practice,
+        "onboarding": onboarding,
+        "step": step,
         "upload": upload,
         "kind": kind,
+        "kind_choices": _kind_choices(upload),
         "headers": headers,
-        "preview_rows": preview.get("rows", []),
+        "preview_rows": rows,
         "fields": fields,
+        "problem": problem,
     }
     template_name = "audits/upload_mapping.html"
     if request.htmx:
@@ -148,13 +244,21 @@ def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> Http
 @require_POST
 def accept_rows(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> HttpResponse:
     practice, onboarding, step, upload = _step_upload(request, pk, key, upload_id)
-    if upload.status == UploadStatus.NEEDS_CONFIRMATION:
-        uploads.accept_bad_rows(upload=upload, actor=request.user)
-    return _respond(request, practice, onboarding, step)
+    if upload.status != UploadStatus.NEEDS_CONFIRMATION:
+        return _respond(
+            request,
+            practice,
+            onboarding,
+            step,
+            problem=f"{upload.original_name} has no rows waiting for confirmation.",
+        )
+    uploads.accept_bad_rows(upload=upload, actor=request.user)
+    return _respond(request, practice, onboarding, step, note=_summary([upload]))
 
 
 @require_GET
 def template(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    """A template CSV for a kind, as an attachment (never rendered inline)."""
     if kind not in KINDS:
         raise Http404("No such export kind.")
     response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")

@@ -1,5 +1,5 @@
 """In Chromium: an export whose headers Liftoff cannot match is mapped by hand, then loaded; the
-mapping is remembered for the next file with the same headers."""
+mapping is remembered, so the next file with the same headers loads without asking."""
 
 import pytest
 
@@ -10,26 +10,45 @@ from wizard.demo import DEMO_PASSWORD, load_demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ODD_HEADERS = "Customer,Mail,Kind\r\nJane Smith,jane@example.com,Individual\r\nBlue Bell Ltd,bb@example.com,Company\r\n"
+SAME_HEADERS_LATER = "Customer,Mail,Kind\r\nJane Smith,jane@example.com,Individual\r\nAl Roe,al@example.com,Individual\r\nZed Co,z@example.com,Company\r\n"
 
 
 def test_it_maps_unknown_headers_and_loads_the_file(live_server, tmp_path):
     _, practice = load_demo()
-    path = tmp_path / "our-clients.csv"
-    path.write_text(ODD_HEADERS)
+    first, later = tmp_path / "our-clients.csv", tmp_path / "our-clients-december.csv"
+    first.write_text(ODD_HEADERS)
+    later.write_text(SAME_HEADERS_LATER)
     with chromium_page(live_server.url) as page:
         log_in(page, "pm@harbour.example", DEMO_PASSWORD)
         page.goto(f"/practices/{practice.pk}/steps/client-names/")
-        page.get_by_label("Choose exports to upload").set_input_files(str(path))
+        page.get_by_label("Choose exports to upload").set_input_files(str(first))
         page.get_by_role("button", name="Upload and check").click()
+        page.locator(".pending", has_text="our-clients.csv").wait_for()
         page.get_by_role("link", name="Map its columns").click()
+
+        page.get_by_role("heading", name="Map the columns of our-clients.csv").wait_for()
         page.get_by_label("This file is").select_option("xpm_clients")
         page.get_by_label("name (required)").select_option("Customer")
-        page.get_by_label("email").first.select_option("Mail")
+        page.get_by_label("email", exact=True).select_option("Mail")
         page.get_by_label("business_structure").select_option("Kind")
         page.screenshot(path=str(tmp_path / "mapping.png"), full_page=True)
         page.get_by_role("button", name="Save mapping and load").click()
-        page.locator("#upload-area .status", has_text="In use").wait_for()
+
+        current = page.locator("#upload-area .current-upload")
+        current.filter(has_text="our-clients.csv").wait_for()
+        assert "2 rows" in current.first.inner_text()
+        page.screenshot(path=str(tmp_path / "accepted.png"), full_page=True)
+
+        page.get_by_label("Choose exports to upload").set_input_files(str(later))
+        page.get_by_role("button", name="Upload and check").click()
+        current.filter(has_text="our-clients-december.csv").wait_for()
+        assert page.locator(".pending").count() == 0
+
     upload = Upload.objects.get(original_name="our-clients.csv")
-    assert (upload.status, upload.kind, upload.rows) == (UploadStatus.ACCEPTED, "xpm_clients", 2)
+    assert (upload.kind, upload.rows) == ("xpm_clients", 2)
+    assert upload.superseded_at is not None  # replaced by the December file, kept as history
     assert upload.columns == {"name": "Customer", "email": "Mail", "business_structure": "Kind"}
     assert ColumnMapping.objects.get(practice=practice).kind == "xpm_clients"
+    later_upload = Upload.objects.get(original_name="our-clients-december.csv")
+    assert (later_upload.status, later_upload.rows) == (UploadStatus.ACCEPTED, 3)
+    assert (tmp_path / "mapping.png").stat().st_size > 10_000
