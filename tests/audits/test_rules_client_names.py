@@ -54,3 +54,33 @@ def test_it_suggests_irish_and_scottish_capitals():
         client_names, xpm_clients=[person("MARY MCDONALD-O'NEIL", "MARY", "MCDONALD-O'NEIL")]
     )
     assert f.suggestion == "Mary McDonald-O'Neil"
+
+
+def test_it_reads_a_title_after_the_comma_as_last_comma_first():
+    (f,) = findings(client_names, xpm_clients=[person("Smith, Mrs Jane")])
+    assert (f.code, f.suggestion) == ("C03.E001", "Jane Smith")
+
+
+def test_it_finds_a_title_in_brackets():
+    (f,) = findings(client_names, xpm_clients=[person("Jane Smith (Mrs)")])
+    assert (f.code, f.suggestion) == ("C03.W003", "Jane Smith")
+
+
+def test_it_allows_a_middle_initial():
+    assert findings(client_names, xpm_clients=[person("Jane A. Smith")]) == []
+
+
+def test_it_suggests_the_name_fields_when_the_surname_differs():
+    (f,) = findings(client_names, xpm_clients=[person("Jane Brown", "JANE", "SMITH")])
+    assert (f.code, f.value, f.suggestion) == ("C03.E002", "Jane Brown", "Jane Smith")
+
+
+def test_it_reads_a_blank_structure_cell_from_the_name_fields():
+    rows = [person("JANE SMITH", structure=""), person("BLUE BELL PTY LTD", "", "", "")]
+    (f,) = findings(client_names, xpm_clients=rows)
+    assert (f.code, f.rows) == ("C03.W004", (2,))
+
+
+def test_it_reports_each_row_once_with_the_most_specific_code():
+    (f,) = findings(client_names, xpm_clients=[person("MR SMITH,  JANE")])
+    assert (f.code, f.suggestion) == ("C03.E001", "Jane Smith")

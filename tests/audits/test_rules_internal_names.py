@@ -52,3 +52,33 @@ def test_it_does_not_report_e002_when_xero_has_the_same_coded_name():
 
 def test_it_is_quiet_on_clean_names():
     assert findings(internal_names, xpm_clients=[{"name": "Blue Bell Group"}]) == []
+
+
+def test_it_flags_a_coded_xero_contact_against_a_clean_xpm_name():
+    (f,) = findings(
+        internal_names,
+        "C12.E002",
+        xpm_clients=[{"name": "Blue Bell Group"}],
+        xero_contacts=[{"name": "1478 Blue Bell Group"}],
+    )
+    assert (f.rows, f.value, f.suggestion) == ((2,), "Blue Bell Group", "Blue Bell Group")
+    assert (f.related[0].file, f.related[0].rows) == ("xero_contacts.csv", (2,))
+
+
+def test_it_compares_with_ignition_proposal_clients():
+    (f,) = findings(
+        internal_names,
+        "C12.E002",
+        xpm_clients=[{"name": "Blue Bell [BBG01]"}],
+        ignition_proposals=[{"proposal": "PROP-1", "client": "Blue Bell", "service": "Tax"}],
+    )
+    assert (f.suggestion, f.related[0].file) == ("Blue Bell", "ignition_proposals.csv")
+
+
+def test_it_keeps_a_company_named_after_its_address():
+    assert findings(internal_names, xpm_clients=[{"name": "101 Collins Street Pty Ltd"}]) == []
+
+
+def test_it_is_quiet_on_e002_when_the_names_match_without_codes():
+    rows = {"xpm_clients": [{"name": "Blue Bell"}], "xero_contacts": [{"name": "Blue Bell"}]}
+    assert findings(internal_names, "C12.E002", **rows) == []

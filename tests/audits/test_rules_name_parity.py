@@ -95,3 +95,47 @@ def test_it_suggests_the_properly_cased_spelling():
         xero_contacts=[{"name": "OAKWOOD STAR FAMILY TRUST"}],
     )
     assert f.suggestion == "Oakwood Star Family Trust"
+
+
+def test_it_near_matches_a_coded_name_on_its_name_without_the_code():
+    (f,) = findings(
+        name_parity,
+        "C13.E001",
+        xpm_clients=[{"name": "1478 Blue Bell Group Ltd"}],
+        xero_contacts=[{"name": "Blue Bell Group Limited"}],
+    )
+    assert f.suggestion == "Blue Bell Group Limited"
+
+
+def test_it_leaves_a_difference_only_by_a_code_to_step_12():
+    rows = {
+        "xpm_clients": [{"name": "1478 Blue Bell Group"}],
+        "xero_contacts": [{"name": "Blue Bell Group"}],
+        "ignition_clients": [{"name": "Blue Bell Group"}],
+        "xero_invoices": [{"contact": "Blue Bell Group", "invoice_number": "INV-1"}],
+    }
+    assert findings(name_parity, **rows) == []
+
+
+def test_it_suggests_a_middle_initial_for_namesakes():
+    rows = [
+        {"name": "Bruce Sullivan", "tax_number": "123456789"},
+        {"name": "Bruce Sullivan", "tax_number": "987654321"},
+    ]
+    (f,) = findings(name_parity, "C13.W004", xpm_clients=rows)
+    assert f.suggestion == "Bruce <middle initial> Sullivan"
+    assert "internal code" in f.hint
+
+
+def test_it_is_quiet_on_namesakes_for_exact_duplicates():
+    rows = [{"name": "Bruce Sullivan", "email": "b@x.com"}, {"name": "Bruce Sullivan"}]
+    assert findings(name_parity, "C13.W004", xpm_clients=rows) == []
+
+
+def test_it_finds_near_matches_among_many_names():
+    xpm = [{"name": f"Client {i:05d} Holdings"} for i in range(2_000)]
+    xero = [{"name": f"Client {i:05d} Holdings"} for i in range(1, 2_000)]
+    xpm.append({"name": "Bluebell Plumbing Services"})
+    xero.append({"name": "Blue Bell Plumbing Services"})
+    got = findings(name_parity, "C13.E001", xpm_clients=xpm, xero_contacts=xero)
+    assert [f.value for f in got] == ["Bluebell Plumbing Services"]
