@@ -1,0 +1,388 @@
+"""The upload views: several files at once, every bad input's message on the page, the mapping
+form, 'load the rest', history, template downloads, the paste box, and access."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from audits import uploads
+from audits.models import ColumnMapping, Upload, UploadStatus, ValidationRun
+
+CLIENTS = b"Client,Business Structure,Email\r\nJane Smith,Individual,j@x.com\r\nBlue Bell Ltd,Company,b@x.com\r\n"
+STAFF = b"Staff,Email Address,Position\r\nPriya Patel,priya@x.com,Manager\r\n"
+ODD = b"Customer,Mail,Kind\r\nJane Smith,j@x.com,Individual\r\nBlue Bell Ltd,b@x.com,Company\r\n"
+RAGGED = b"Client,Business Structure,Email\r\nJane Smith,Individual,j@x.com\r\nBob,Individual,b@x.com,extra,more\r\nAl Roe,Individual,a@x.com\r\n"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+STEP = "client-names"
+
+
+def _url(name, practice, **kw):
+    return reverse(f"audits:{name}", kwargs={"pk": practice.pk, "key": STEP, **kw})
+
+
+def _files(*pairs):
+    return [SimpleUploadedFile(name, data) for name, data in pairs]
+
+
+@pytest.fixture
+def client(manager, client_for) -> Client:
+    return client_for(manager)
+
+
+@pytest.fixture
+def post_files(client, practice):
+    def post(*pairs, htmx=True, **data):
+        extra = HTMX if htmx else {}
+        return client.post(_url("upload", practice), {"files": _files(*pairs), **data}, **extra)
+
+    return post
+
+
+def _step_page(client, practice) -> str:
+    response = client.get(reverse("wizard:step", kwargs={"pk": practice.pk, "key": STEP}))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- uploading -----------------------------------------------------------------------------------
+
+
+def test_it_uploads_several_files_at_once(post_files, practice):
+    response = post_files(("clients.csv", CLIENTS), ("staff.csv", STAFF))
+    assert response.status_code == 200
+    assert "stepsChanged" in json.loads(response["HX-Trigger"])
+    uploads_ = Upload.objects.filter(practice=practice)
+    assert set(uploads_.values_list("original_name", "kind", "status")) == {
+        ("clients.csv", "xpm_clients", UploadStatus.ACCEPTED),
+        ("staff.csv", "xpm_staff", UploadStatus.ACCEPTED),
+    }
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="upload-area"')
+    assert "2 files: 2 loaded." in body
+
+
+def test_it_shows_name_size_kind_rows_hash_and_status(post_files, client, practice):
+    post_files(("clients.csv", CLIENTS))
+    upload = Upload.objects.get()
+    body = _step_page(client, practice)
+    row = body[body.index(f'data-upload="{upload.pk}"') :].split("</tr>")[0]
+    sha = upload.stored_file.sha256
+    assert "clients.csv" in row and "XPM clients" in row
+    assert f"<td>{len(CLIENTS)}\xa0bytes</td>" in row
+    assert "<td>2</td>" in row
+    assert f'title="SHA-256 {sha}">{sha[:12]}…</code>' in row
+    assert "In use" in row
+
+
+def test_it_redirects_a_plain_form_post_to_the_step(post_files, client, practice):
+    response = post_files(("clients.csv", CLIENTS), htmx=False)
+    assert response.status_code == 302
+    assert response["Location"].startswith(
+        reverse("wizard:step", kwargs={"pk": practice.pk, "key": STEP})
+    )
+    assert "clients.csv: loaded." in _step_page(client, practice)
+
+
+def test_it_asks_for_files_when_none_were_chosen(client, practice):
+    response = client.post(_url("upload", practice), {}, **HTMX)
+    assert "Choose one or more files to upload." in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_it_uses_the_kind_the_person_chose(post_files):
+    post_files(("names.csv", b"Name\r\nJane\r\n"), kind="xpm_staff")
+    assert Upload.objects.get().kind == "xpm_staff"
+
+
+def test_it_starts_the_checks_after_an_upload(post_files, practice):
+    post_files(("clients.csv", CLIENTS))
+    assert ValidationRun.objects.filter(
+        onboarding=practice.current_onboarding(), step_key=STEP
+    ).exists()
+
+
+def test_it_keeps_upload_history_per_kind(post_files, client, practice):
+    post_files(("clients-march.csv", CLIENTS))
+    post_files(("clients-april.csv", CLIENTS + b"Al Roe,Individual,a@x.com\r\n"))
+    body = _step_page(client, practice)
+    section = body[body.index(f'id="kind-{STEP}-xpm_clients"') :].split("</section>")[0]
+    assert "In use: <strong>clients-april.csv</strong>, 3 rows." in section
+    assert "Upload history (2)" in section
+    assert "clients-march.csv" in section and "Replaced" in section
+
+
+# --- bad input: each message on the page ---------------------------------------------------------
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "clients.csv has no data rows."),
+        (b"Client,Email\r\n", "clients.csv has no data rows."),
+        (
+            PDF,
+            "clients.csv is a PDF document, not a spreadsheet. Accepted: CSV (comma, semicolon or "
+            "tab separated) or Excel (.xlsx, .xls).",
+        ),
+        (
+            b"Client,Email,Email\r\nJane,j@x.com,k@x.com\r\n",
+            'clients.csv has the same column name more than once: "email" in columns B, C. '
+            "Rename or delete the extra columns.",
+        ),
+        (
+            b"Client,,Email\r\nJane,x,j@x.com\r\n",
+            "clients.csv has data in column B but no column name in the header row (row 1). "
+            "Name the column or delete it.",
+        ),
+        (
+            b"Email,Phone\r\nj@x.com,123\r\n",
+            "clients.csv has no column for name (required for XPM clients). Found: Email, Phone. "
+            "Map the columns to continue.",
+        ),
+        (
+            RAGGED,
+            "clients.csv has 1 row that could not be read: 3. Fix it, or load the rest without "
+            "them.",
+        ),
+    ],
+    ids=["empty", "header-only", "pdf", "duplicate-headers", "blank-header", "missing", "ragged"],
+)
+def test_it_shows_the_message_for_bad_input(post_files, client, practice, data, message):
+    partial = post_files(("clients.csv", data)).content.decode()
+    assert escape(message) in partial
+    assert escape(message) in _step_page(client, practice)
+    assert "Traceback" not in partial
+    assert not Upload.objects.filter(status=UploadStatus.ACCEPTED).exists()
+
+
+def test_it_shows_the_size_limit_and_the_files_size(post_files, settings):
+    settings.LIFTOFF_UPLOAD_MAX_BYTES = 100
+    body = post_files(("clients.csv", CLIENTS * 2)).content.decode()
+    assert (
+        f"clients.csv is {len(CLIENTS) * 2} bytes; the limit is 100 bytes. Filter the export or "
+        "split it into smaller files."
+    ) in body
+    assert Upload.objects.get().status == UploadStatus.REJECTED
+
+
+def test_it_links_a_missing_column_to_the_mapping_form(post_files):
+    body = post_files(("clients.csv", b"Email,Phone\r\nj@x.com,123\r\n")).content.decode()
+    upload = Upload.objects.get()
+    assert f'href="{_url("mapping", upload.practice, upload_id=upload.pk)}">Map its columns' in body
+
+
+def test_it_lists_unreadable_rows_and_offers_to_load_the_rest(post_files):
+    body = post_files(("clients.csv", RAGGED)).content.decode()
+    upload = Upload.objects.get()
+    assert "<td>3</td><td>has 5 values where the header has 3 columns</td>" in body
+    assert _url("accept_rows", upload.practice, upload_id=upload.pk) in body
+    assert "Load the rest without those rows" in body
+
+
+def test_it_loads_the_rest_when_confirmed(post_files, client, practice):
+    post_files(("clients.csv", RAGGED))
+    upload = Upload.objects.get()
+    response = client.post(_url("accept_rows", practice, upload_id=upload.pk), **HTMX)
+    assert "stepsChanged" in json.loads(response["HX-Trigger"])
+    upload.refresh_from_db()
+    assert (upload.status, upload.rows) == (UploadStatus.ACCEPTED, 2)
+    assert "1 unreadable row left out" in response.content.decode()
+
+
+def test_it_refuses_to_confirm_an_upload_that_is_not_waiting(post_files, client, practice):
+    post_files(("clients.csv", b""))
+    upload = Upload.objects.get()
+    body = client.post(_url("accept_rows", practice, upload_id=upload.pk), **HTMX).content
+    assert "has no rows waiting for confirmation" in body.decode()
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.REJECTED
+
+
+# --- mapping form --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def odd_upload(post_files):
+    post_files(("our-clients.csv", ODD))
+    upload = Upload.objects.get()
+    assert upload.status == UploadStatus.NEEDS_MAPPING
+    return upload
+
+
+def test_it_shows_headers_preview_and_a_kind_choice(client, practice, odd_upload):
+    body = client.get(_url("mapping", practice, upload_id=odd_upload.pk)).content.decode()
+    assert "Map the columns of our-clients.csv" in body
+    assert '<th scope="col">Customer</th><th scope="col">Mail</th><th scope="col">Kind</th>' in body
+    assert "<td>Jane Smith</td><td>j@x.com</td><td>Individual</td>" in body
+    assert '<label for="map-kind">This file is</label>' in body
+    assert 'name="field_name"' not in body  # no kind chosen yet: no fields
+
+
+def test_it_lists_a_select_per_field_with_required_ones_marked(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    body = client.get(url, {"kind": "xpm_clients"}).content.decode()
+    assert '<label for="f-name">name <strong>(required)</strong></label>' in body
+    assert '<label for="f-email">email</label>' in body
+    assert '<option value="Customer" >Customer</option>' in body
+
+
+def test_it_returns_the_form_partial_when_the_kind_changes(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    response = client.post(url, {"kind": "xpm_staff"}, **HTMX)
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="mapping-form"')
+    assert 'name="field_position"' in body
+
+
+def test_it_saves_a_mapping_and_loads_the_file(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    response = client.post(
+        url,
+        {
+            "kind": "xpm_clients",
+            "field_name": "Customer",
+            "field_email": "Mail",
+            "field_business_structure": "Kind",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302
+    odd_upload.refresh_from_db()
+    assert (odd_upload.status, odd_upload.rows) == (UploadStatus.ACCEPTED, 2)
+    assert ColumnMapping.objects.get(practice=practice).mapping == {
+        "name": "Customer",
+        "email": "Mail",
+        "business_structure": "Kind",
+    }
+
+
+def test_it_reuses_the_mapping_for_the_same_headers(client, practice, odd_upload, post_files):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    client.post(url, {"kind": "xpm_clients", "field_name": "Customer", "save": "1"})
+    post_files(("our-clients-2.csv", ODD + b"Al Roe,a@x.com,Individual\r\n"))
+    later = Upload.objects.get(original_name="our-clients-2.csv")
+    assert (later.status, later.rows, later.columns) == (
+        UploadStatus.ACCEPTED,
+        3,
+        {"name": "Customer"},
+    )
+
+
+def test_it_refuses_a_mapping_without_the_required_fields(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    response = client.post(url, {"kind": "xpm_clients", "field_email": "Mail", "save": "1"})
+    assert "Choose a column for: name (required)." in response.content.decode()
+    assert not ColumnMapping.objects.exists()
+    odd_upload.refresh_from_db()
+    assert odd_upload.status == UploadStatus.NEEDS_MAPPING
+
+
+def test_it_refuses_a_header_the_file_does_not_have(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    response = client.post(url, {"kind": "xpm_clients", "field_name": "Nope", "save": "1"})
+    assert "Choose a column for: name (required)." in response.content.decode()
+    assert not ColumnMapping.objects.exists()
+
+
+def test_it_sends_an_upload_that_needs_no_mapping_back_to_the_step(post_files, client, practice):
+    post_files(("clients.csv", CLIENTS))
+    upload = Upload.objects.get()
+    response = client.get(_url("mapping", practice, upload_id=upload.pk))
+    assert response.status_code == 302
+
+
+# --- paste box, templates --------------------------------------------------------------------------
+
+
+def test_it_loads_pasted_rows(client, practice):
+    text = "Client\tEmail\r\nJane Smith\tj@x.com\r\n"
+    response = client.post(_url("paste", practice), {"kind": "xpm_clients", "text": text}, **HTMX)
+    assert "stepsChanged" in json.loads(response["HX-Trigger"])
+    upload = Upload.objects.get()
+    assert (upload.original_name, upload.status, upload.rows) == (
+        "pasted xpm_clients.tsv",
+        UploadStatus.ACCEPTED,
+        1,
+    )
+    assert "pasted xpm_clients.tsv: loaded." in response.content.decode()
+
+
+def test_it_asks_for_rows_when_the_paste_box_is_empty(client, practice):
+    response = client.post(_url("paste", practice), {"kind": "xpm_clients", "text": " "}, **HTMX)
+    assert "Choose what the rows are and paste them, header row first." in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+def test_it_downloads_a_template_that_loads_back(client, practice, manager):
+    response = client.get(reverse("audits:template", kwargs={"kind": "xpm_jobs"}))
+    assert response["Content-Disposition"] == 'attachment; filename="liftoff-template-xpm_jobs.csv"'
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    upload = uploads.receive_upload(
+        practice=practice,
+        onboarding=practice.current_onboarding(),
+        step_key=STEP,
+        name="filled.csv",
+        data=response.content,
+        actor=manager,
+    )
+    assert (upload.status, upload.kind, upload.rows) == (UploadStatus.ACCEPTED, "xpm_jobs", 2)
+
+
+def test_it_404s_for_an_unknown_template(client):
+    assert client.get(reverse("audits:template", kwargs={"kind": "nope"})).status_code == 404
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def test_it_404s_for_another_tenants_practice(outsider, client_for, practice):
+    client = client_for(outsider)
+    response = client.post(_url("upload", practice), {"files": _files(("c.csv", CLIENTS))})
+    assert response.status_code == 404
+    assert not Upload.objects.exists()
+
+
+def test_it_404s_for_another_tenants_upload(post_files, outsider, client_for, other_practice):
+    post_files(("our-clients.csv", ODD))
+    upload = Upload.objects.get()
+    client = client_for(outsider)
+    assert client.get(_url("mapping", other_practice, upload_id=upload.pk)).status_code == 404
+    assert client.post(_url("accept_rows", other_practice, upload_id=upload.pk)).status_code == 404
+
+
+def test_it_sends_anonymous_visitors_to_log_in(practice):
+    response = Client().post(_url("upload", practice), {"files": _files(("c.csv", CLIENTS))})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_requires_the_csrf_token(manager, practice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    response = client.post(_url("upload", practice), {"files": _files(("c.csv", CLIENTS))})
+    assert response.status_code == 403
+    assert not Upload.objects.exists()
+
+
+def test_it_rejects_get_on_upload(client, practice):
+    assert client.get(_url("upload", practice)).status_code == 405
+
+
+def test_it_404s_on_a_step_that_takes_no_exports(client, practice):
+    url = reverse("audits:upload", kwargs={"pk": practice.pk, "key": "api-access"})
+    assert client.post(url, {"files": _files(("c.csv", CLIENTS))}).status_code == 404
+
+
+def test_it_never_serves_the_stored_bytes(post_files, client):
+    post_files(("clients.csv", CLIENTS))
+    blob = Upload.objects.get().stored_file.blob.name
+    assert client.get(f"/media/{blob}").status_code == 404
+    assert client.get(f"/{blob}").status_code == 404
