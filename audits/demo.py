@@ -38,6 +38,7 @@ def load_demo_exports(practice, actor=None) -> list[Upload]:
                     name=name,
                     data=(out / name).read_bytes(),
                     actor=actor,
+                    kind=kind,  # the generator names each file's kind; no one is there to map columns
                 )
             )
     return uploads

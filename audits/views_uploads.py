@@ -104,6 +104,8 @@ def _respond(request, practice, onboarding, step, *, note: str = "", problem: st
         return redirect(reverse("wizard:step", args=[practice.pk, step.key]) + "#upload-area")
     context = upload_area_context(request, practice, onboarding, step, note=note, problem=problem)
     response = render(request, "audits/upload_area.html#upload-area", context)
+    # stepsChanged: the step list refreshes itself; uploadsChanged: for panels that show runs.
+    trigger_client_event(response, "uploadsChanged")
     return trigger_client_event(response, "stepsChanged")
 
 

@@ -1,5 +1,6 @@
 """In Chromium: an export whose headers Liftoff cannot match is mapped by hand, then loaded; the
-mapping is remembered, so the next file with the same headers loads without asking."""
+mapping is remembered, so the next file with the same headers (dropped on the upload area this
+time) loads without asking."""
 
 import pytest
 
@@ -11,6 +12,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ODD_HEADERS = "Customer,Mail,Kind\r\nJane Smith,jane@example.com,Individual\r\nBlue Bell Ltd,bb@example.com,Company\r\n"
 SAME_HEADERS_LATER = "Customer,Mail,Kind\r\nJane Smith,jane@example.com,Individual\r\nAl Roe,al@example.com,Individual\r\nZed Co,z@example.com,Company\r\n"
+
+
+def _drop(page, selector: str, name: str, text: str) -> None:
+    """Drop a file on an element as a person dragging it from their desktop would."""
+    transfer = page.evaluate_handle(
+        """([name, text]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, {type: "text/csv"}));
+            return transfer;
+        }""",
+        [name, text],
+    )
+    page.dispatch_event(selector, "dragover", {"dataTransfer": transfer})
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
 
 
 def test_it_maps_unknown_headers_and_loads_the_file(live_server, tmp_path):
@@ -39,8 +54,7 @@ def test_it_maps_unknown_headers_and_loads_the_file(live_server, tmp_path):
         assert "2 rows" in current.first.inner_text()
         page.screenshot(path=str(tmp_path / "accepted.png"), full_page=True)
 
-        page.get_by_label("Choose exports to upload").set_input_files(str(later))
-        page.get_by_role("button", name="Upload and check").click()
+        _drop(page, "[data-drop-zone]", later.name, later.read_text())
         current.filter(has_text="our-clients-december.csv").wait_for()
         assert page.locator(".pending").count() == 0
 
