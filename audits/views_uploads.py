@@ -58,6 +58,20 @@ def _with_bad_rows(upload: Upload) -> Upload:
     return upload
 
 
+def _still_pending(recent: list[Upload]) -> list[Upload]:
+    """Pending uploads (newest first) not already answered by a later accepted upload of the
+    same kind or the same file name: those would only invite loading an outdated file."""
+    pending, answered = [], set()
+    for upload in recent:
+        if upload.status == UploadStatus.ACCEPTED:
+            answered |= {("kind", upload.kind), ("name", upload.original_name)}
+        elif upload.status in PENDING and not (
+            ("kind", upload.kind) in answered or ("name", upload.original_name) in answered
+        ):
+            pending.append(upload)
+    return pending
+
+
 def upload_area_context(request, practice, onboarding, step, *, note: str = "", problem: str = ""):
     kinds = [KINDS[k] for k in step.all_exports]
     required = set(step.exports)
@@ -80,7 +94,7 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
         )
     unmatched = list(base.filter(step_key=step.key, kind="")[:HISTORY_PER_KIND])
     recent = list(base.filter(step_key=step.key)[:12])
-    pending = [_with_bad_rows(u) for u in recent if u.status in PENDING][:3]
+    pending = [_with_bad_rows(u) for u in _still_pending(recent)][:3]
     return {
         "practice": practice,
         "onboarding": onboarding,

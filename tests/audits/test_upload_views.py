@@ -173,6 +173,16 @@ def test_it_shows_the_size_limit_and_the_files_size(post_files, settings):
     assert Upload.objects.get().status == UploadStatus.REJECTED
 
 
+def test_it_shows_the_row_limit_and_the_files_rows(post_files, settings):
+    settings.LIFTOFF_UPLOAD_MAX_ROWS = 1
+    body = post_files(("clients.csv", CLIENTS)).content.decode()
+    assert (
+        "clients.csv has 2 data rows; the limit is 1. Split it into smaller files or filter the "
+        "export."
+    ) in body
+    assert Upload.objects.get().status == UploadStatus.REJECTED
+
+
 def test_it_links_a_missing_column_to_the_mapping_form(post_files):
     body = post_files(("clients.csv", b"Email,Phone\r\nj@x.com,123\r\n")).content.decode()
     upload = Upload.objects.get()
@@ -195,6 +205,13 @@ def test_it_loads_the_rest_when_confirmed(post_files, client, practice):
     upload.refresh_from_db()
     assert (upload.status, upload.rows) == (UploadStatus.ACCEPTED, 2)
     assert "1 unreadable row left out" in response.content.decode()
+
+
+def test_it_stops_offering_the_rest_once_a_fixed_file_is_loaded(post_files):
+    post_files(("clients.csv", RAGGED))
+    body = post_files(("clients-fixed.csv", CLIENTS)).content.decode()
+    assert "Load the rest without those rows" not in body
+    assert "Some rows could not be read" in body  # still listed in the history
 
 
 def test_it_refuses_to_confirm_an_upload_that_is_not_waiting(post_files, client, practice):
@@ -240,6 +257,15 @@ def test_it_returns_the_form_partial_when_the_kind_changes(client, practice, odd
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="mapping-form"')
     assert 'name="field_position"' in body
+
+
+def test_it_shows_the_fields_without_javascript(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    response = client.post(url, {"kind": "xpm_staff", "choose": ""})
+    body = response.content.decode()
+    assert "<!doctype html>" in body  # the whole page, as a plain form post gets
+    assert '<label for="f-name">name <strong>(required)</strong></label>' in body
+    assert not ColumnMapping.objects.exists()
 
 
 def test_it_saves_a_mapping_and_loads_the_file(client, practice, odd_upload):
