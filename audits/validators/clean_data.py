@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Rule
@@ -41,48 +42,54 @@ def clients(ctx: Context) -> pd.DataFrame:
     return ctx.memo("clean_data.clients", compute)
 
 
-def _identities(group: pd.DataFrame) -> list[list[int]]:
-    """Split rows of one normalised name into identities (see the module docstring)."""
+def _identities(positions: list[int], ids: list[tuple[str, ...]]) -> list[list[int]]:
+    """Split the rows (positions) of one normalised name into identities (module docstring)."""
     identities: list[list[int]] = []
-    values: list[dict[str, str]] = []
+    values: list[dict[int, str]] = []
     unknown: list[int] = []
-    for index, row in zip(
-        group.index, group[[f"id_{f}" for f in DISCRIMINATING]].itertuples(index=False), strict=True
-    ):
-        own = {f: v for f, v in zip(DISCRIMINATING, row, strict=True) if v}
+    for position in positions:
+        own = {f: v for f, v in enumerate(ids[position]) if v}
         if not own:
-            unknown.append(index)
+            unknown.append(position)
             continue
         for members, known in zip(identities, values, strict=True):
             if all(known.get(f, v) == v for f, v in own.items()):
-                members.append(index)
+                members.append(position)
                 for f, v in own.items():
                     known.setdefault(f, v)
                 break
         else:
-            identities.append([index])
+            identities.append([position])
             values.append(dict(own))
     if len(identities) <= 1:
         identities = [sorted((identities[0] if identities else []) + unknown)]
     return [members for members in identities if members]
 
 
-def same_name_groups(ctx: Context) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """(exact duplicate groups, namesake groups) among rows with the same normalised name, each
-    ordered by spreadsheet row, and the lists ordered by first row."""
+def same_name_groups(ctx: Context) -> tuple[list[list[int]], list[list[int]]]:
+    """(exact duplicate groups, namesake groups) among rows with the same normalised name, as
+    lists of POSITIONS in ``clients(ctx)``, each in spreadsheet-row order, lists by first row."""
 
     def compute():
         frame = clients(ctx)
-        named = frame[frame["normal"] != ""]
-        repeated = named[named.duplicated("normal", keep=False)].sort_values("row")
+        normal = frame["normal"].to_numpy()
+        rows = frame["row"].to_numpy()
+        ids = list(frame[[f"id_{f}" for f in DISCRIMINATING]].itertuples(index=False, name=None))
+        repeated = frame.index.get_indexer(
+            frame.index[(frame["normal"] != "") & frame.duplicated("normal", keep=False)]
+        )
+        order = sorted(repeated, key=lambda p: (normal[p], rows[p]))
+        groups: dict[str, list[int]] = {}
+        for position in order:
+            groups.setdefault(normal[position], []).append(int(position))
         duplicates, namesakes = [], []
-        for _, group in repeated.groupby("normal", sort=False):
-            identities = _identities(group)
-            duplicates.extend(frame.loc[m].sort_values("row") for m in identities if len(m) > 1)
+        for positions in groups.values():
+            identities = _identities(positions, ids)
+            duplicates.extend(sorted(m, key=lambda p: rows[p]) for m in identities if len(m) > 1)
             if len(identities) > 1:
-                namesakes.append(group)
-        duplicates.sort(key=lambda g: int(g["row"].iloc[0]))
-        namesakes.sort(key=lambda g: int(g["row"].iloc[0]))
+                namesakes.append(positions)
+        duplicates.sort(key=lambda g: rows[g[0]])
+        namesakes.sort(key=lambda g: rows[g[0]])
         return duplicates, namesakes
 
     return ctx.memo("clean_data.same_name", compute)
@@ -101,19 +108,19 @@ _LABELS = {
 }
 
 
-def _shared(group: pd.DataFrame) -> list[str]:
+def _shared(ids: dict[str, np.ndarray], group: list[int]) -> list[str]:
     """The identifiers that some rows of a cluster have in common, in the practice's words."""
     out = []
     for field, label in _LABELS.items():
-        values = group[f"id_{field}"]
-        values = values[values != ""]
-        if values.duplicated().any():
+        values = [ids[field][p] for p in group if ids[field][p]]
+        if len(values) != len(set(values)):
             out.append(label)
     return out
 
 
-def _rows(frame: pd.DataFrame) -> tuple[int, ...]:
-    return tuple(int(r) for r in frame["row"])
+def _group_rows(frame: pd.DataFrame, positions: list[int]) -> tuple[int, ...]:
+    rows = frame["row"].to_numpy()
+    return tuple(int(rows[p]) for p in positions)
 
 
 class ExactDuplicate(Rule):
@@ -123,16 +130,18 @@ class ExactDuplicate(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
+        frame = clients(ctx)
+        names = frame["name"].to_numpy()
         duplicates, _ = same_name_groups(ctx)
         for group in duplicates:
-            name = group["name"].iloc[0]
+            name = names[group[0]]
             yield self.finding(
                 f'"{name}" is in XPM {len(group)} times, and nothing tells the rows apart '
                 "(no differing date of birth, tax number or email).",
                 hint=f"Merge the rows into one client in {MERGE} before connecting: Ignition "
                 "links on the name and would pick either one, splitting jobs and invoices.",
                 file=t.file,
-                rows=_rows(group),
+                rows=_group_rows(frame, group),
                 column=t.header("name"),
                 value=name,
                 suggestion=name,
@@ -147,19 +156,23 @@ class ProbableDuplicate(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
         frame = clients(ctx)
-        for cluster in sorted(probable(ctx), key=lambda c: int(frame.loc[c, "row"].min())):
-            group = frame.loc[cluster].sort_values("row")
-            names = " / ".join(f'"{n}"' for n in group["name"])
-            shared = ", ".join(_shared(group)) or "contact details"
+        names, rows = frame["name"].to_numpy(), frame["row"].to_numpy()
+        ids = {f: frame[f"id_{f}"].to_numpy() for f in _LABELS}
+        clusters = [
+            sorted(frame.index.get_indexer(c), key=lambda p: rows[p]) for c in probable(ctx)
+        ]
+        for group in sorted(clusters, key=lambda g: rows[g[0]]):
+            listed = " / ".join(f'"{names[p]}"' for p in group)
+            shared = ", ".join(_shared(ids, group)) or "contact details"
             yield self.finding(
-                f"{names} look like the same client: similar names with the same {shared}.",
+                f"{listed} look like the same client: similar names with the same {shared}.",
                 hint=f"Check with the practice; if they are one client, merge them in {MERGE} "
                 "and keep one spelling. Liftoff never merges automatically.",
                 file=t.file,
-                rows=_rows(group),
+                rows=_group_rows(frame, group),
                 column=t.header("name"),
-                value=group["name"].iloc[0],
-                suggestion=group["name"].iloc[0],
+                value=names[group[0]],
+                suggestion=names[group[0]],
             )
 
 
@@ -180,20 +193,25 @@ class SharedIdentifier(Rule):
             # before grouping, so 100,000 unique emails cost one pass, not 100,000 groups.
             names_per_key = usable.groupby("key")["normal"].transform("nunique")
             usable = usable[names_per_key >= 2].sort_values("row")
-            for _, group in usable.groupby("key", sort=True):
-                value = group[field].iloc[0].strip()
-                label = _LABELS[field]
+            grouped = usable.groupby("key", sort=True).agg(
+                rows=("row", list),
+                names=("name", list),
+                values=(field, "first"),
+                distinct=("normal", "nunique"),
+            )
+            label = _LABELS[field]
+            for rows, names, value, distinct in grouped.itertuples(index=False):
+                value = value.strip()
                 yield self.finding(
-                    f"The {label} {value} belongs to {group['normal'].nunique()} different "
-                    f"clients: {', '.join(group['name'])}.",
+                    f"The {label} {value} belongs to {distinct} different clients: "
+                    f"{', '.join(names)}.",
                     hint=f"Check whose {label} it is and correct the others in {WHERE} → Edit "
                     "Client; a shared identifier makes clients easy to mix up when merging and "
                     "matching.",
                     file=t.file,
-                    rows=_rows(group),
+                    rows=tuple(int(r) for r in rows),
                     column=t.header(field),
                     value=value,
-                    suggestion="",
                 )
 
 

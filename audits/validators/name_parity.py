@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table
-from audits.validators.clean_data import same_name_groups
+from audits.validators.clean_data import clients, same_name_groups
 from audits.validators.matching import near_matches
 from audits.validators.names import parse_individual, strip_internal_codes
 
@@ -197,9 +197,11 @@ class Namesakes(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
+        frame = clients(ctx)
+        names, rows = frame["name"].to_numpy(), frame["row"].to_numpy()
         _, namesakes = same_name_groups(ctx)
         for group in namesakes:
-            name = group["name"].iloc[0]
+            name = names[group[0]]
             yield self.finding(
                 f'{len(group)} different clients are called "{name}" (their date of birth, tax '
                 "number or email differ); matching by name cannot tell them apart.",
@@ -207,7 +209,7 @@ class Namesakes(Rule):
                 f"{distinguishing_example(name)}. Never an internal code: Ignition and Xero "
                 "show the name to the client.",
                 file=t.file,
-                rows=tuple(int(r) for r in group["row"]),
+                rows=tuple(int(rows[p]) for p in group),
                 column=t.header("name"),
                 value=name,
                 suggestion=distinguishing_example(name, bare=True),
