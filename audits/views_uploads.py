@@ -83,13 +83,17 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
         current = next(
             (u for u in rows if u.status == UploadStatus.ACCEPTED and not u.superseded_at), None
         )
+        rows, more = rows[:HISTORY_PER_KIND], len(rows) > HISTORY_PER_KIND
+        # Shown: everything since (and including) the upload in use; folded: what it replaced.
+        cut = rows.index(current) + 1 if current in rows else len(rows)
         history.append(
             {
                 "kind": kind,
                 "required": kind.key in required,
                 "current": current,
-                "uploads": rows[:HISTORY_PER_KIND],
-                "more": len(rows) > HISTORY_PER_KIND,
+                "recent": rows[:cut],
+                "earlier": rows[cut:],
+                "more": more,
             }
         )
     unmatched = list(base.filter(step_key=step.key, kind="")[:HISTORY_PER_KIND])

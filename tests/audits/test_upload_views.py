@@ -113,8 +113,10 @@ def test_it_keeps_upload_history_per_kind(post_files, client, practice):
     body = _step_page(client, practice)
     section = body[body.index(f'id="kind-{STEP}-xpm_clients"') :].split("</section>")[0]
     assert "In use: <strong>clients-april.csv</strong>, 3 rows." in section
-    assert "Upload history (2)" in section
-    assert "clients-march.csv" in section and "Replaced" in section
+    shown, earlier = section.split("<details", 1)
+    assert "clients-april.csv" in shown and "clients-march.csv" not in shown
+    assert "Earlier uploads (1)" in earlier
+    assert "clients-march.csv" in earlier and "Replaced" in earlier
 
 
 # --- bad input: each message on the page ---------------------------------------------------------
