@@ -26,7 +26,7 @@ def test_it_uploads_exports_and_shows_a_near_match_suggestion(live_server, tmp_p
             [str(tmp_path / files[k]) for k in ("xpm_clients", "xero_contacts")]
         )
         page.get_by_role("button", name="Upload and check").click()
-        page.locator("#upload-area table.uploads").get_by_text("xero_contacts.csv").wait_for()
+        page.locator("#upload-area .current-upload", has_text="xero_contacts.csv").wait_for()
         run = ValidationRun.objects.filter(step_key="name-parity").order_by("-pk").first()
         page.goto(f"/practices/{practice.pk}/runs/{run.pk}/")
         page.locator("h3.rule-head", has_text="C13.E001").first.wait_for()
