@@ -82,6 +82,24 @@ def unacknowledged_warnings(run: ValidationRun) -> QuerySet[Finding]:
     return _reportable(run).filter(severity=Severity.WARNING).exclude(match_key__in=acked)
 
 
+def flagged_waivers(run: ValidationRun) -> list[tuple[Waiver, Finding]]:
+    """Waivers whose finding is back in ``run`` with other rows, suggestion or related data: the
+    reason was written about different data, so someone should read it again (two queries)."""
+    waivers = active_waivers(run.onboarding, run.step_key)
+    if not waivers:
+        return []
+    flagged = []
+    for finding in (
+        _reportable(run)
+        .filter(severity=Severity.ERROR, match_key__in=list(waivers))
+        .only("pk", "code", "value", "match_key", "rows", "suggestion", "related")
+    ):
+        waiver = waivers[finding.match_key]
+        if waiver_changed(waiver, finding):
+            flagged.append((waiver, finding))
+    return flagged
+
+
 def current_sign_off(progress: StepProgress) -> SignOff | None:
     return progress.sign_offs.filter(stale_at=None, revoked_at=None).first()
 
@@ -112,47 +130,79 @@ def evidence(progress: StepProgress) -> Evidence:
     return Evidence(run=run, files=files, attestation=progress.attestations.first())
 
 
-def blockers(progress: StepProgress) -> list[str]:
+def sign_off_blockers(progress: StepProgress) -> list[str]:
     """Why the step cannot be signed yet, in the practice's words (empty: it can be)."""
     step = progress.step
     found = evidence(progress)
     reasons = []
+    current = current_sign_off(progress)
+    if current is not None:
+        when = timezone.localtime(current.signed_at)
+        reasons.append(f"Already signed off by {current.signed_by_label} on {when:%d %b %Y}.")
     if step.needs_attestation and found.attestation is None:
-        reasons.append("Confirm the setting first.")
+        reasons.append("Confirm the setting first: say who checked it and when.")
     present = {f["kind"] for f in found.files}
     missing = [KINDS[k].label for k in step.exports if k not in present]
     if missing:
-        reasons.append("Upload " + ", ".join(missing) + ".")
+        reasons.append("Upload the " + ", ".join(missing) + " export(s).")
     if present and found.run is None:
-        reasons.append("The exports have not been checked yet.")
+        reasons.append("Your exports have not been checked yet.")
     if found.run is not None:
-        if found.run.status == RunStatus.FAILED:
-            reasons.append("The last check failed; run it again.")
-        elif found.run.status != RunStatus.SUCCEEDED:
-            reasons.append("Wait for the check to finish.")
+        run = found.run
+        if run.status == RunStatus.FAILED:
+            reasons.append(f"The last check (#{run.pk}) failed to run: run it again.")
+        elif run.status != RunStatus.SUCCEEDED:
+            reasons.append(f"The check (#{run.pk}) has not finished yet: wait for it.")
         else:
-            errors = open_errors(found.run).count()
+            errors = open_errors(run).count()
             if errors:
-                reasons.append(f"{errors} error(s) still open: fix them and re-upload, or waive.")
-            warnings = unacknowledged_warnings(found.run).count()
+                reasons.append(
+                    f"{errors} error(s) still open: fix them and upload the export again, "
+                    "or waive each one with a written reason."
+                )
+            warnings = unacknowledged_warnings(run).count()
             if warnings:
-                reasons.append(f"{warnings} warning(s) to acknowledge.")
-    if current_sign_off(progress) is not None:
-        reasons.append("Already signed off.")
+                reasons.append(f"{warnings} warning(s) to read and acknowledge.")
     return reasons
 
 
+blockers = sign_off_blockers  # the name the step page used first
+
+
+ACK_LISTED = 200  # acknowledged warnings listed by name in a sign-off; the count is always exact
+
+
 def _summary(progress: StepProgress, run: ValidationRun | None) -> dict:
+    """What the signer saw: counts, every waiver (flagged if its data changed since) and the
+    acknowledged warnings of the run signed over."""
     if run is None:
         return {}
     waivers = active_waivers(progress.onboarding, progress.step_key)
+    flagged = {w.pk for w, _ in flagged_waivers(run)}
+    acked = _reportable(run).filter(
+        severity=Severity.WARNING,
+        match_key__in=Acknowledgement.objects.filter(
+            onboarding_id=run.onboarding_id, step_key=run.step_key
+        ).values("match_key"),
+    )
     return {
         "counts": run.counts,
         "waivers": [
-            {"code": w.code, "value": w.value, "reason": w.reason, "by": w.waived_by_label}
+            {
+                "code": w.code,
+                "value": w.value,
+                "reason": w.reason,
+                "by": w.waived_by_label,
+                "at": w.waived_at.isoformat(),
+                "flagged": w.pk in flagged,
+            }
             for w in waivers.values()
         ],
-        "acknowledged": sorted(acknowledged_keys(progress.onboarding, progress.step_key)),
+        "acknowledged_count": acked.count(),
+        "acknowledged": [
+            {"code": code, "value": value}
+            for code, value in acked.order_by("position").values_list("code", "value")[:ACK_LISTED]
+        ],
     }
 
 
@@ -169,7 +219,7 @@ def sign_off(
         current = current_sign_off(progress)
         if current is not None:
             return current, False
-        reasons = blockers(progress)
+        reasons = sign_off_blockers(progress)
         if reasons:
             raise SignOffRefused(reasons)
         found = evidence(progress)
@@ -232,39 +282,72 @@ def revoke(*, sign_off: SignOff, actor, reason: str) -> SignOff:
 
 
 def mark_stale(*, onboarding: Onboarding, kinds: set[str], actor, reason: str) -> list[SignOff]:
-    """New evidence: current sign-offs of steps reading these kinds need signing again."""
+    """New evidence: current sign-offs of steps reading these kinds need signing again.
+
+    The sign-off itself stays (the history keeps it) with when and why it went stale, e.g.
+    "New XPM clients export uploaded (clients.csv) by Ann Lee."
+    """
     keys = [s.key for s in STEPS if set(s.all_exports) & set(kinds)]
-    stale = list(
-        SignOff.objects.filter(
-            progress__onboarding=onboarding,
-            progress__step_key__in=keys,
-            stale_at=None,
-            revoked_at=None,
-        ).select_related("progress")
-    )
-    now = timezone.now()
-    for record in stale:
-        SignOff.objects.filter(pk=record.pk).update(stale_at=now, stale_reason=reason[:300])
-        _event(
-            record.progress, Verb.SIGN_OFF_STALE, actor, {"sign_off": record.pk, "reason": reason}
+    if not keys:
+        return []
+    if actor is not None:
+        reason = f"{reason.strip().rstrip('.')} by {events._actor_label(actor)}."
+    with transaction.atomic():
+        stale = list(
+            SignOff.objects.select_for_update()
+            .filter(
+                progress__onboarding=onboarding,
+                progress__step_key__in=keys,
+                stale_at=None,
+                revoked_at=None,
+            )
+            .select_related("progress__onboarding__practice__organisation")
         )
-        _refresh(record.progress)
+        now = timezone.now()
+        for record in stale:
+            record.stale_at, record.stale_reason = now, reason[:300]
+            record.save(update_fields=["stale_at", "stale_reason"])
+            _event(
+                record.progress,
+                Verb.SIGN_OFF_STALE,
+                actor,
+                {"sign_off": record.pk, "reason": record.stale_reason},
+            )
+            _refresh(record.progress)
     return stale
 
 
-def waive(*, finding: Finding, actor, reason: str) -> Waiver:
+def waive(
+    *,
+    finding: Finding,
+    actor,
+    reason: str,
+    onboarding: Onboarding | None = None,
+    step_key: str | None = None,
+) -> Waiver:
+    """Accept an error with a written reason. The waiver is keyed by the finding's match key, so
+    it covers the same problem in later runs; if the problem comes back with other data it is
+    flagged (``flagged_waivers``), not silently reused."""
     if not can(actor, Action.WAIVE):
         raise PermissionDenied("Only the practice manager or onboarding lead can waive errors.")
+    run = finding.run
+    if (onboarding is not None and onboarding.pk != run.onboarding_id) or (
+        step_key is not None and step_key != run.step_key
+    ):
+        raise ValueError("That finding belongs to another step.")
     if finding.severity != Severity.ERROR:
         raise ValueError("Only errors are waived; acknowledge warnings instead.")
-    reason = reason.strip()
+    reason = " ".join(reason.split())
     if len(reason) < MIN_REASON:
-        raise ValueError(f"Give a reason of at least {MIN_REASON} characters.")
-    run = finding.run
-    existing = active_waivers(run.onboarding, run.step_key).get(finding.match_key)
-    if existing is not None:
-        return existing
+        raise ValueError(
+            f"Give a reason of at least {MIN_REASON} characters: it is shown in the report."
+        )
+    progress = run.onboarding.steps.get(step_key=run.step_key)
     with transaction.atomic():
+        StepProgress.objects.select_for_update().filter(pk=progress.pk).exists()
+        existing = active_waivers(run.onboarding, run.step_key).get(finding.match_key)
+        if existing is not None:
+            return existing
         waiver = Waiver.objects.create(
             onboarding=run.onboarding,
             step_key=run.step_key,
@@ -276,44 +359,73 @@ def waive(*, finding: Finding, actor, reason: str) -> Waiver:
             waived_by=actor,
             waived_by_label=events._actor_label(actor),
         )
-        progress = run.onboarding.steps.get(step_key=run.step_key)
         _event(
             progress,
             Verb.WAIVED,
             actor,
-            {"code": finding.code, "value": finding.value, "reason": reason},
+            {
+                "waiver": waiver.pk,
+                "run": run.pk,
+                "code": finding.code,
+                "value": finding.value,
+                "reason": reason,
+            },
         )
         _refresh(progress)
     return waiver
 
 
-def acknowledge(*, findings: list[Finding], actor) -> int:
+def acknowledge(*, findings, actor) -> int:
+    """Acknowledge warnings (one, or a whole run's): one event, however many. Returns how many
+    were newly acknowledged; acknowledging twice is harmless."""
     if not can(actor, Action.ACKNOWLEDGE):
         raise PermissionDenied("Your role cannot acknowledge warnings.")
-    created = 0
+    warnings = [f for f in findings if f.severity == Severity.WARNING]
+    if not warnings:
+        return 0
+    run = warnings[0].run
+    if any(f.run_id != run.pk for f in warnings):
+        raise ValueError("Acknowledge the warnings of one check at a time.")
+    progress = run.onboarding.steps.get(step_key=run.step_key)
     with transaction.atomic():
-        for finding in findings:
-            if finding.severity != Severity.WARNING:
-                continue
-            run = finding.run
-            _, made = Acknowledgement.objects.get_or_create(
-                onboarding=run.onboarding,
-                step_key=run.step_key,
-                match_key=finding.match_key,
-                defaults={"code": finding.code, "acknowledged_by": actor},
-            )
-            created += made
-        if findings and created:
-            run = findings[0].run
-            progress = run.onboarding.steps.get(step_key=run.step_key)
+        StepProgress.objects.select_for_update().filter(pk=progress.pk).exists()
+        done = acknowledged_keys(run.onboarding, run.step_key)
+        new = {}
+        for finding in warnings:
+            if finding.match_key not in done:
+                new.setdefault(finding.match_key, finding)
+        Acknowledgement.objects.bulk_create(
+            [
+                Acknowledgement(
+                    onboarding_id=run.onboarding_id,
+                    step_key=run.step_key,
+                    match_key=key,
+                    code=finding.code,
+                    acknowledged_by=actor,
+                )
+                for key, finding in new.items()
+            ],
+            batch_size=2000,
+        )
+        if new:
             _event(
                 progress,
                 Verb.ACKNOWLEDGED,
                 actor,
-                {"count": created, "codes": sorted({f.code for f in findings})},
+                {
+                    "run": run.pk,
+                    "count": len(new),
+                    "codes": sorted({f.code for f in new.values()}),
+                },
             )
             _refresh(progress)
-    return created
+    return len(new)
+
+
+def acknowledge_run(*, run: ValidationRun, actor) -> int:
+    """Bulk: every warning of the run not yet acknowledged."""
+    pending = list(unacknowledged_warnings(run).select_related("run__onboarding"))
+    return acknowledge(findings=pending, actor=actor)
 
 
 def waiver_changed(waiver: Waiver, finding: Finding) -> bool:

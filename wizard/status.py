@@ -15,6 +15,12 @@ from wizard.models import StepProgress, StepStatus
 
 
 def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepStatus, str]:
+    """(status, a one-line note saying what to do next).
+
+    A current sign-off wins. A stale one (new evidence since) comes next: the step was signed and
+    must be signed again, whatever else is now open. A waived error is not open; an
+    acknowledged warning no longer holds the step back.
+    """
     step = progress.step
     onboarding = progress.onboarding
     uploads = current_uploads(onboarding) if uploads is None else uploads
@@ -32,26 +38,32 @@ def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepSt
             StepStatus.SIGNED_OFF,
             f"Signed by {latest_sign_off.signed_by_label}, {when:%d %b %Y}.",
         )
-    if not attested and not present and run is None:
-        return StepStatus.NOT_STARTED, _todo(step, attested, missing)
-    if run is not None and run.status == RunStatus.FAILED:
-        return StepStatus.NEEDS_ATTENTION, "The last check failed to run. Run it again."
-    warnings = 0
-    if run is not None and run.status == RunStatus.SUCCEEDED:
-        errors = open_errors(run).count()
-        if errors:
-            return StepStatus.NEEDS_ATTENTION, f"{errors} error(s) to fix or waive."
-        warnings = unacknowledged_warnings(run).count()
     stale = latest_sign_off is not None and latest_sign_off.stale_at is not None
     todo = _todo(step, attested, missing)
+    errors = warnings = 0
+    if run is not None and run.status == RunStatus.SUCCEEDED:
+        errors = open_errors(run).count()
+        warnings = unacknowledged_warnings(run).count()
+    if stale:
+        then = [todo.rstrip(".")] if todo else []
+        if errors:
+            then.append(f"{errors} error(s) to fix or waive")
+        elif warnings:
+            then.append(f"{warnings} warning(s) to acknowledge")
+        after = (" Then: " + "; ".join(then) + ".") if then else ""
+        return StepStatus.STALE, f"Sign again: {latest_sign_off.stale_reason}{after}"[:300]
+    if not attested and not present and run is None:
+        return StepStatus.NOT_STARTED, todo
+    if run is not None and run.status == RunStatus.FAILED:
+        return StepStatus.NEEDS_ATTENTION, "The last check failed to run. Run it again."
+    if errors:
+        return StepStatus.NEEDS_ATTENTION, f"{errors} error(s) to fix or waive."
     if todo:
-        return (StepStatus.STALE if stale else StepStatus.IN_PROGRESS), todo
+        return StepStatus.IN_PROGRESS, todo
     if present and (run is None or not run.is_finished):
         return StepStatus.IN_PROGRESS, "Checking your exports…"
     if warnings:
         return StepStatus.IN_PROGRESS, f"{warnings} warning(s) to acknowledge."
-    if stale:
-        return StepStatus.STALE, f"Sign again: {latest_sign_off.stale_reason}"
     return StepStatus.READY, "Everything is in place: sign it off."
 
 
