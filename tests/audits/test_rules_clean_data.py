@@ -1,5 +1,4 @@
 from audits.validators import clean_data
-from audits.validators.matching import probable_duplicates
 from tests.audits.rule_helpers import findings
 
 
@@ -80,82 +79,3 @@ def test_it_is_quiet_on_distinct_clients():
         client("Blue Bell Group Ltd", email="bb@x.com"),
     ]
     assert findings(clean_data, xpm_clients=rows) == []
-
-
-def test_it_ignores_a_phone_shared_by_too_many_clients():
-    import pandas as pd
-
-    frame = pd.DataFrame(
-        {
-            "name": [f"Client Number {i}" for i in range(60)],
-            "phone": ["02 9000 0000"] * 60,
-            "email": "",
-            "tax_number": "",
-            "address": "",
-            "postcode": "",
-        }
-    )
-    assert probable_duplicates(frame) == []
-
-
-def test_it_splits_one_name_into_identities():
-    rows = [
-        client("Bruce Sullivan", date_of_birth="1970-01-01"),
-        client("Bruce Sullivan", date_of_birth="1985-05-05"),
-        client("bruce sullivan", date_of_birth="1970-01-01", email="b@x.com"),
-    ]
-    (f,) = findings(clean_data, "C05.E001", xpm_clients=rows)
-    assert (f.rows, f.value) == ((2, 4), "Bruce Sullivan")
-
-
-def test_it_leaves_a_row_without_identifiers_out_when_the_name_has_two_people():
-    rows = [
-        client("Bruce Sullivan", tax_number="123 456 789"),
-        client("Bruce Sullivan", tax_number="987 654 321"),
-        client("Bruce Sullivan"),
-    ]
-    assert findings(clean_data, "C05.E001", xpm_clients=rows) == []
-
-
-def test_it_says_which_identifiers_probable_duplicates_share():
-    rows = [
-        client("Stephen Thompson", phone="0400 111 222", date_of_birth="1970-01-01"),
-        client("Steven Thomson", phone="0400111222", date_of_birth="1970-01-01"),
-    ]
-    (f,) = findings(clean_data, "C05.W002", xpm_clients=rows)
-    assert "phone" in f.message and "date of birth" in f.message
-    assert f.suggestion == "Stephen Thompson"
-
-
-def test_it_does_not_report_a_household_as_duplicates():
-    home = {"address": "1 High St", "postcode": "2000", "phone": "02 9999 1234"}
-    rows = [client("Mark Smith", **home), client("Mary Smith", **home)]
-    assert findings(clean_data, "C05.W002", xpm_clients=rows) == []
-
-
-def test_it_flags_a_tax_number_shared_by_different_clients():
-    rows = [
-        client("Blue Bell Pty Ltd", tax_number="51 824 753 556"),
-        client("Harbour Freight Pty Ltd", tax_number="51824753556"),
-    ]
-    (f,) = findings(clean_data, "C05.W003", xpm_clients=rows)
-    assert (f.rows, f.value) == ((2, 3), "51 824 753 556")
-
-
-def test_it_reads_an_active_yes_no_column():
-    from audits.validators.base import Context
-    from tests.audits.tables import make_table
-
-    table = make_table("xpm_clients", [client("Glenn King", status="No"), client("Jane Smith")])
-    table.columns["status"] = "[Client] Active"
-    result = list(clean_data.InactiveOrIdle().check(Context(tables={"xpm_clients": table})))
-    assert [f.rows for f in result] == [(2,)]
-
-
-def test_it_is_quiet_about_jobs_when_every_client_has_one():
-    rows = [client("Jane Smith"), client("Blue Bell Pty Ltd")]
-    jobs = [
-        {"job_no": "J1", "client": "Jane Smith", "state": "Planned"},
-        {"job_no": "J2", "client": "Blue Bell Pty Ltd", "state": "Planned"},
-    ]
-    assert findings(clean_data, "C05.W004", xpm_clients=rows, xpm_jobs=jobs) == []

@@ -150,6 +150,8 @@ def test_it_polls_while_running_and_stops_when_finished(client_for, manager, pra
     ValidationRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED)
     finished = client.get(url, **HTMX)
     assert "every 1s" not in finished.content.decode()
+    # A finished panel still reloads itself when a new upload starts the next check.
+    assert 'hx-trigger="uploadsChanged from:body"' in finished.content.decode()
     assert "stepsChanged" in finished["HX-Trigger"]
 
 
