@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from audits.selectors import current_uploads
 from wizard.checklist import STEPS
 from wizard.models import (
     Acknowledgement,
+    Attestation,
     AuditEvent,
     Onboarding,
     SignOff,
@@ -35,18 +37,37 @@ RENAME_ITEMS = {3: "XPM", 12: "XPM", 13: "Xero / XPM / Ignition"}
 
 
 @dataclass
+class WaiverLine:
+    waiver: Waiver
+    state: str  # "waived" | "changed" (data differs since) | "gone" (no longer found)
+
+
+@dataclass
 class StepReport:
     step: object
     progress: object
     sign_off: SignOff | None = None
-    stale: list[SignOff] = field(default_factory=list)
-    attestation: object | None = None
+    history: list[SignOff] = field(default_factory=list)
+    attestation: Attestation | None = None
     run: ValidationRun | None = None
     files: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
-    waivers: list[Waiver] = field(default_factory=list)
+    open_counts: dict = field(default_factory=dict)
+    waivers: list[WaiverLine] = field(default_factory=list)
     open_findings: list[Finding] = field(default_factory=list)
-    open_total: int = 0
+
+    @property
+    def checked(self) -> bool:
+        """Only a finished, successful check has results worth counting."""
+        return self.run is not None and self.run.status == RunStatus.SUCCEEDED
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_counts.values())
+
+    @property
+    def acknowledged(self) -> int:
+        return self.counts.get("warning", 0) - self.open_counts.get("warning", 0)
 
     @property
     def more(self) -> int:
@@ -60,50 +81,90 @@ def _latest_runs(onboarding: Onboarding) -> dict[str, ValidationRun]:
     return runs
 
 
+def _open_annotations(onboarding: Onboarding) -> dict:
+    """Per finding: is it waived (error) / acknowledged (warning)? Correlated EXISTS on the
+    indexed (onboarding, step_key, match_key) of waivers and acknowledgements."""
+    waived = Waiver.objects.filter(
+        onboarding=onboarding,
+        step_key=OuterRef("run__step_key"),
+        match_key=OuterRef("match_key"),
+        revoked_at=None,
+    )
+    acked = Acknowledgement.objects.filter(
+        onboarding=onboarding, step_key=OuterRef("run__step_key"), match_key=OuterRef("match_key")
+    )
+    return {"is_waived": Exists(waived), "is_acked": Exists(acked)}
+
+
+OPEN = Q(severity=Severity.ERROR, is_waived=False) | Q(severity=Severity.WARNING, is_acked=False)
+
+
 def gather(onboarding: Onboarding) -> dict:
+    """Everything the report shows, in a fixed number of queries (about a dozen), whatever the
+    number of steps, runs, findings or waivers."""
     practice = onboarding.practice
     progresses = {p.step_key: p for p in onboarding.steps.all()}
     runs = _latest_runs(onboarding)
     uploads = current_uploads(onboarding)
-    sign_offs = defaultdict(list)
+    history = defaultdict(list)
     for record in SignOff.objects.filter(progress__onboarding=onboarding).select_related(
-        "countersigned_by", "attestation", "signed_by"
+        "countersigned_by", "signed_by", "revoked_by"
     ):
-        sign_offs[record.progress_id].append(record)
+        history[record.progress_id].append(record)
     attestations = {}
-    from wizard.models import Attestation
-
     for attestation in Attestation.objects.filter(progress__onboarding=onboarding).order_by(
         "created_at", "pk"
     ):
-        attestations[attestation.progress_id] = attestation  # latest wins
+        attestations[attestation.progress_id] = attestation  # the latest wins
     waivers = defaultdict(list)
-    for waiver in Waiver.objects.filter(onboarding=onboarding, revoked_at=None):
+    for waiver in Waiver.objects.filter(onboarding=onboarding, revoked_at=None).order_by(
+        "waived_at", "pk"
+    ):
         waivers[waiver.step_key].append(waiver)
-    acknowledged = set(
-        Acknowledgement.objects.filter(onboarding=onboarding).values_list("step_key", "match_key")
-    )
-    run_ids = [r.pk for r in runs.values() if r.status == RunStatus.SUCCEEDED]
-    counts = defaultdict(dict)
-    for row in (
-        Finding.objects.filter(run_id__in=run_ids)
+    checked = [r.pk for r in runs.values() if r.status == RunStatus.SUCCEEDED]
+    findings = (
+        Finding.objects.filter(run_id__in=checked)
         .exclude(code="C00.I001")
+        .annotate(**_open_annotations(onboarding))
+    )
+    counts, open_counts = defaultdict(dict), defaultdict(dict)
+    for row in (
+        findings.order_by()
         .values("run_id", "severity")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), still_open=Count("pk", filter=OPEN))
     ):
         counts[row["run_id"]][row["severity"]] = row["n"]
-    # Open = errors not waived + warnings not acknowledged; fetch a bounded slice per step.
+        if row["still_open"]:
+            open_counts[row["run_id"]][row["severity"]] = row["still_open"]
+    # Only the first OPEN_LIMIT open findings of each run: the PDF stays small at any size.
+    ranked = (
+        findings.filter(OPEN)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("run_id")], order_by="position"))
+        .filter(rank__lte=OPEN_LIMIT)
+        .order_by("run_id", "position")
+        .only("run_id", "code", "severity", "rows", "value", "message", "position")
+    )
+    open_findings = defaultdict(list)
+    for finding in ranked:
+        open_findings[finding.run_id].append(finding)
+    # The waived findings as they are now: unchanged, changed since, or gone (fixed).
+    now_data = {
+        (f["run__step_key"], f["match_key"]): f
+        for f in Finding.objects.filter(run_id__in=checked, severity=Severity.ERROR)
+        .annotate(is_waived=_open_annotations(onboarding)["is_waived"])
+        .filter(is_waived=True)
+        .values("run__step_key", "match_key", "rows", "suggestion", "related")
+    }
     steps = []
     for step in STEPS:
         progress = progresses[step.key]
-        run = runs.get(step.key)
-        records = sign_offs.get(progress.pk, [])
-        current = next((r for r in records if r.is_current), None)
+        run = runs.get(step.key) if step.all_exports else None
+        records = history.get(progress.pk, [])
         item = StepReport(
             step=step,
             progress=progress,
-            sign_off=current,
-            stale=[r for r in records if not r.is_current],
+            sign_off=next((r for r in records if r.is_current), None),
+            history=[r for r in records if not r.is_current],
             attestation=attestations.get(progress.pk),
             run=run,
             files=[
@@ -115,37 +176,49 @@ def gather(onboarding: Onboarding) -> dict:
                 for k in step.all_exports
                 if k in uploads
             ],
-            counts=counts.get(run.pk, {}) if run else {},
-            waivers=waivers.get(step.key, []),
         )
-        if run is not None and run.status == RunStatus.SUCCEEDED:
-            waived = [w.match_key for w in item.waivers]
-            acked = [m for s, m in acknowledged if s == step.key]
-            still_open = (
-                Finding.objects.filter(run=run)
-                .exclude(code="C00.I001")
-                .filter(
-                    (Q(severity=Severity.ERROR) & ~Q(match_key__in=waived))
-                    | (Q(severity=Severity.WARNING) & ~Q(match_key__in=acked))
-                )
-            )
-            item.open_total = still_open.count()
-            item.open_findings = list(still_open.order_by("position")[:OPEN_LIMIT])
+        if item.checked:
+            item.counts = counts.get(run.pk, {})
+            item.open_counts = open_counts.get(run.pk, {})
+            item.open_findings = open_findings.get(run.pk, [])
+        for waiver in waivers.get(step.key, []):
+            state = "waived"
+            if item.checked:
+                current = now_data.get((step.key, waiver.match_key))
+                if current is None:
+                    state = "gone"
+                elif waiver.data_fingerprint and waiver.data_fingerprint != _fingerprint(current):
+                    state = "changed"
+            item.waivers.append(WaiverLine(waiver, state))
         steps.append(item)
-    signed = sum(1 for s in steps if s.progress.status == StepStatus.SIGNED_OFF)
+    signed = sum(1 for s in steps if s.sign_off is not None)
     head = (
-        AuditEvent.objects.filter(organisation=practice.organisation).order_by("-sequence").first()
+        AuditEvent.objects.filter(organisation=practice.organisation)
+        .order_by("-sequence")
+        .only("sequence", "hash")
+        .first()
     )
     return {
         "practice": practice,
+        "organisation": practice.organisation,
         "onboarding": onboarding,
         "steps": steps,
         "signed": signed,
+        "total_steps": len(STEPS),
         "draft": signed < len(STEPS),
+        "attention": [s for s in steps if s.progress.status == StepStatus.NEEDS_ATTENTION],
+        "stale": [s for s in steps if s.progress.status == StepStatus.STALE],
         "generated_at": timezone.now(),
         "chain_head": head.hash if head else "",
         "chain_sequence": head.sequence if head else 0,
+        "open_limit": OPEN_LIMIT,
     }
+
+
+def _fingerprint(values: dict) -> str:
+    from wizard.signoff import fingerprint
+
+    return fingerprint(Finding(**{k: values[k] for k in ("rows", "suggestion", "related")}))
 
 
 def render_html(onboarding: Onboarding) -> str:
