@@ -150,7 +150,11 @@ def test_it_reports_everything_in_a_draft_pdf(practice, upload_step13, client_fo
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "DRAFT" in text and "1 of 15 steps signed" in text
-    assert "Signed off" in text and "Manager (Practice manager)" in text and "Agreed with the partner" in text
+    assert (
+        "Signed off" in text
+        and "Manager (Practice manager)" in text
+        and "Agreed with the partner" in text
+    )
     head = (
         AuditEvent.objects.filter(organisation=practice.organisation).order_by("-sequence").first()
     )
