@@ -1,72 +1,122 @@
-"""Every URL × every role × own or another organisation's objects.
+"""Every URL × every role × objects of the user's own and of another organisation.
 
 Expected: anonymous → 302 to login; another tenant's object → 404 (never 403, which would confirm
-it exists); a role lacking a permission inside its own tenant → 403; otherwise the page works.
-A URL pattern missing from ``MATRIX`` fails ``test_it_covers_every_url``: add new URLs here.
+it exists); a role lacking a permission inside its own tenant → 403; otherwise the page works
+(200, or 302 after a POST). GET on a POST-only view → 405.
+
+A URL pattern missing from ``MATRIX`` fails ``test_it_covers_every_url``. To add one, write one
+line: its name, how to build its kwargs from the ``World`` of objects, its method, and the roles
+allowed it in their own organisation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from audits.models import Finding, Severity, Upload, UploadStatus, ValidationRun
 from audits.uploads import store_file
 from tests.conftest import make_user
-from wizard.models import Role, SignOff
+from wizard.models import Invitation, Membership, Practice, Role, SignOff
 
 ROLES = ("manager", "staff", "lead", "specialist")
 ALL = frozenset(ROLES)
+LEAD = frozenset({"lead"})
+MANAGERS = frozenset({"manager", "lead"})  # a practice manager for their practice, or a lead
+
+
+@dataclass(frozen=True)
+class World:
+    """One organisation's objects, as a URL's kwargs need them."""
+
+    practice: Practice
+    upload: Upload
+    run: ValidationRun
+    finding: Finding
+    sign_off: SignOff
+    membership: Membership  # a practice staff member's
+    invitation: Invitation  # pending, to the practice
 
 
 @dataclass(frozen=True)
 class Entry:
+    kwargs: Callable[[World], dict]
     method: str = "get"
     allowed: frozenset = ALL  # roles that may use it in their own organisation
-    scoped: bool = True  # takes a practice (and so can be another tenant's)
+    scoped: bool = True  # reaches an object that belongs to one organisation
+
+
+def none(w: World) -> dict:
+    return {}
+
+
+def pk(w: World) -> dict:
+    return {"pk": w.practice.pk}
+
+
+def step(w: World, key: str = "client-names") -> dict:
+    return {"pk": w.practice.pk, "key": key}
+
+
+def run(w: World) -> dict:
+    return {"pk": w.practice.pk, "run_id": w.run.pk}
+
+
+def finding(w: World) -> dict:
+    return {"pk": w.practice.pk, "finding_id": w.finding.pk}
+
+
+def upload(w: World) -> dict:
+    return {**step(w), "upload_id": w.upload.pk}
 
 
 MATRIX: dict[str, Entry] = {
-    "home": Entry(scoped=False),
-    "password_change": Entry(scoped=False),
-    "password_change_done": Entry(scoped=False),
-    "wizard:practice_list": Entry(scoped=False),
-    "audits:template": Entry(scoped=False),
-    "wizard:overview": Entry(),
-    "wizard:activity": Entry(),
-    "wizard:step": Entry(),
-    "wizard:report": Entry(),
-    "audits:findings": Entry(),
-    "audits:findings_csv": Entry(),
-    "audits:findings_xlsx": Entry(),
-    "audits:run_panel": Entry(),
-    "audits:state_map": Entry(),
-    "audits:mapping": Entry(),
-    "wizard:attest": Entry("post"),
-    "audits:upload": Entry("post"),
-    "audits:paste": Entry("post"),
-    "audits:accept_rows": Entry("post"),
-    "audits:run_again": Entry("post"),
-    "audits:save_state_map": Entry("post"),
-    "wizard:acknowledge": Entry("post"),
-    "wizard:acknowledge_all": Entry("post"),
-    "wizard:sign": Entry("post", frozenset({"manager"})),
-    "wizard:countersign": Entry("post", frozenset({"lead"})),
-    "wizard:revoke": Entry("post", frozenset({"manager", "lead"})),
-    "wizard:waive": Entry("post", frozenset({"manager", "lead"})),
-    "wizard:practice_new": Entry(allowed=frozenset({"lead"}), scoped=False),
-    "wizard:team_members": Entry(allowed=frozenset({"lead"}), scoped=False),
-    "wizard:practice_settings": Entry(allowed=frozenset({"lead"})),
-    "wizard:practice_archive": Entry("post", frozenset({"lead"})),
-    "wizard:onboarding_new": Entry("post", frozenset({"lead"})),
-    "wizard:members": Entry(allowed=frozenset({"manager", "lead"})),
-    "wizard:member_remove": Entry("post", frozenset({"manager", "lead"})),
-    "wizard:notification_settings": Entry(scoped=False),
+    "home": Entry(none, scoped=False),
+    "password_change": Entry(none, scoped=False),
+    "password_change_done": Entry(none, scoped=False),
+    "wizard:practice_list": Entry(none, scoped=False),
+    "wizard:overview": Entry(pk),
+    "wizard:activity": Entry(pk),
+    "wizard:step": Entry(step),
+    "wizard:attest": Entry(lambda w: step(w, "api-access"), "post"),
+    "wizard:report": Entry(lambda w: {**pk(w), "fmt": "csv"}),
+    "wizard:acknowledge": Entry(finding, "post"),
+    "wizard:acknowledge_all": Entry(run, "post"),
+    "wizard:waive": Entry(finding, "post", MANAGERS),
+    "wizard:sign": Entry(step, "post", frozenset({"manager"})),
+    "wizard:countersign": Entry(step, "post", LEAD),
+    "wizard:revoke": Entry(lambda w: {**step(w), "sign_off_id": w.sign_off.pk}, "post", MANAGERS),
+    "audits:template": Entry(lambda w: {"kind": "xpm_clients"}, scoped=False),
+    "audits:findings": Entry(run),
+    "audits:findings_csv": Entry(run),
+    "audits:findings_xlsx": Entry(run),
+    "audits:run_panel": Entry(step),
+    "audits:state_map": Entry(pk),
+    "audits:save_state_map": Entry(pk, "post"),
+    "audits:mapping": Entry(upload),
+    "audits:upload": Entry(step, "post"),
+    "audits:paste": Entry(step, "post"),
+    "audits:accept_rows": Entry(upload, "post"),
+    "audits:run_again": Entry(step, "post"),
+    # the team's pages
+    "wizard:practice_new": Entry(none, allowed=LEAD, scoped=False),
+    "wizard:team_members": Entry(none, allowed=LEAD, scoped=False),
+    "wizard:notification_settings": Entry(none, scoped=False),
+    "wizard:practice_settings": Entry(pk, allowed=LEAD),
+    "wizard:practice_archive": Entry(pk, "post", LEAD),
+    "wizard:onboarding_new": Entry(pk, "post", LEAD),
+    "wizard:members": Entry(pk, allowed=MANAGERS),
+    "wizard:member_remove": Entry(lambda w: {"membership_id": w.membership.pk}, "post", MANAGERS),
+    "wizard:invitation_revoke": Entry(
+        lambda w: {"invitation_id": w.invitation.pk}, "post", MANAGERS
+    ),
 }
-# Reachable without an account by design (the invitation link is checked in test_invitations).
+# Reachable without an account by design; each is checked in PUBLIC_CHECKS below.
 PUBLIC = {"login", "logout", "wizard:accept_invitation"}
 
 
@@ -74,7 +124,7 @@ def _names(patterns, prefix=""):
     for p in patterns:
         if isinstance(p, URLResolver):
             if p.namespace == "admin":
-                continue
+                continue  # Django's admin guards itself (staff only); see test_it_guards_admin
             yield from _names(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
         elif isinstance(p, URLPattern):
             yield prefix + (p.name or str(p.pattern))
@@ -85,9 +135,13 @@ def test_it_covers_every_url():
     assert not missing, f"add these URLs to the isolation matrix: {sorted(missing)}"
 
 
-def _world(practice, user, member):
+def test_it_lists_no_url_that_is_gone():
+    assert set(MATRIX) | PUBLIC <= set(_names(get_resolver().url_patterns))
+
+
+def _world(practice, staff_member, inviter) -> World:
     onboarding = practice.current_onboarding()
-    # Built directly: the matrix is about access, and the upload service is tested elsewhere.
+    # Built directly: the matrix is about access, and the services are tested elsewhere.
     upload = Upload.objects.create(
         practice=practice,
         onboarding=onboarding,
@@ -113,83 +167,37 @@ def _world(practice, user, member):
     sign_off = SignOff.objects.create(
         progress=progress, signed_by_label="x", role=Role.PRACTICE_MANAGER
     )
-    return {
-        "upload": upload,
-        "run": run,
-        "finding": finding,
-        "sign_off": sign_off,
-        "membership": member.membership,
-    }
-
-
-def _kwargs(name, practice, objects):
-    base = {"pk": practice.pk}
-    key = {"key": "client-names"}
-    return {
-        "home": {},
-        "password_change": {},
-        "password_change_done": {},
-        "wizard:practice_list": {},
-        "audits:template": {"kind": "xpm_clients"},
-        "wizard:overview": base,
-        "wizard:activity": base,
-        "wizard:step": {**base, **key},
-        "wizard:report": {**base, "fmt": "csv"},
-        "audits:findings": {**base, "run_id": objects["run"].pk},
-        "audits:findings_csv": {**base, "run_id": objects["run"].pk},
-        "audits:findings_xlsx": {**base, "run_id": objects["run"].pk},
-        "audits:run_panel": {**base, **key},
-        "audits:state_map": base,
-        "audits:mapping": {**base, **key, "upload_id": objects["upload"].pk},
-        "wizard:attest": {**base, "key": "api-access"},
-        "audits:upload": {**base, **key},
-        "audits:paste": {**base, **key},
-        "audits:accept_rows": {**base, **key, "upload_id": objects["upload"].pk},
-        "audits:run_again": {**base, **key},
-        "audits:save_state_map": base,
-        "wizard:acknowledge": {**base, "finding_id": objects["finding"].pk},
-        "wizard:acknowledge_all": {**base, "run_id": objects["run"].pk},
-        "wizard:sign": {**base, **key},
-        "wizard:countersign": {**base, **key},
-        "wizard:revoke": {**base, **key, "sign_off_id": objects["sign_off"].pk},
-        "wizard:waive": {**base, "finding_id": objects["finding"].pk},
-        "wizard:practice_new": {},
-        "wizard:team_members": {},
-        "wizard:practice_settings": base,
-        "wizard:practice_archive": base,
-        "wizard:onboarding_new": base,
-        "wizard:members": base,
-        "wizard:member_remove": {"membership_id": objects["membership"].pk},
-        "wizard:notification_settings": {},
-    }[name]
+    invitation = Invitation.objects.create(
+        organisation=practice.organisation,
+        practice=practice,
+        email=f"invited@{practice.organisation.slug}.example",
+        role=Role.PRACTICE_STAFF,
+        invited_by=inviter,
+        expires_at=timezone.now() + timezone.timedelta(days=7),
+    )
+    return World(practice, upload, run, finding, sign_off, staff_member.membership, invitation)
 
 
 @pytest.fixture
-def worlds(practice, other_practice, manager, outsider, staff, other_organisation):
+def worlds(practice, other_practice, manager, lead, outsider, staff, other_organisation):
+    rival_staff = make_user(
+        "staff@rival.example", Role.PRACTICE_STAFF, other_organisation, other_practice
+    )
     return {
-        "own": (practice, _world(practice, manager, staff)),
-        "other": (
-            other_practice,
-            _world(
-                other_practice,
-                outsider,
-                make_user(
-                    "staff@rival.example", Role.PRACTICE_STAFF, other_organisation, other_practice
-                ),
-            ),
-        ),
+        "own": _world(practice, staff, lead),
+        "other": _world(other_practice, rival_staff, outsider),
     }
 
 
-def _call(client, name, entry, kwargs):
-    url = reverse(name, kwargs=kwargs)
-    return client.post(url) if entry.method == "post" else client.get(url)
+def _call(client, name, entry, world, method=None):
+    url = reverse(name, kwargs=entry.kwargs(world))
+    return client.post(url) if (method or entry.method) == "post" else client.get(url)
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_it_sends_anonymous_visitors_to_login(name, worlds):
     entry = MATRIX[name]
-    response = _call(Client(), name, entry, _kwargs(name, *worlds["own"]))
+    response = _call(Client(), name, entry, worlds["own"])
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -198,11 +206,11 @@ def test_it_sends_anonymous_visitors_to_login(name, worlds):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_it_applies_the_role_in_its_own_organisation(request, name, role, worlds, client_for):
     entry = MATRIX[name]
-    response = _call(
-        client_for(request.getfixturevalue(role)), name, entry, _kwargs(name, *worlds["own"])
-    )
+    response = _call(client_for(request.getfixturevalue(role)), name, entry, worlds["own"])
     if role in entry.allowed:
         assert response.status_code in (200, 302), (name, role, response.status_code)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login")), (name, role)
     else:
         assert response.status_code == 403, (name, role, response.status_code)
 
@@ -211,7 +219,41 @@ def test_it_applies_the_role_in_its_own_organisation(request, name, role, worlds
 @pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.scoped))
 def test_it_hides_another_organisations_objects(request, name, role, worlds, client_for):
     entry = MATRIX[name]
-    response = _call(
-        client_for(request.getfixturevalue(role)), name, entry, _kwargs(name, *worlds["other"])
-    )
+    response = _call(client_for(request.getfixturevalue(role)), name, entry, worlds["other"])
     assert response.status_code == 404, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_treats_a_user_of_another_organisation_as_a_stranger(name, worlds, outsider, client_for):
+    """The outsider (a lead elsewhere) reaching into this organisation: 404 on every object;
+    pages without an object show the outsider's own organisation, as for any lead."""
+    entry = MATRIX[name]
+    response = _call(client_for(outsider), name, entry, worlds["own"])
+    if entry.scoped:
+        assert response.status_code == 404, (name, response.status_code)
+    elif "lead" in entry.allowed:
+        assert response.status_code in (200, 302), (name, response.status_code)
+    else:
+        assert response.status_code == 403, (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in MATRIX.items() if e.method == "post"))
+def test_it_refuses_get_on_post_only_views(name, worlds, lead, manager, client_for):
+    entry = MATRIX[name]
+    user = lead if "lead" in entry.allowed else manager
+    assert _call(client_for(user), name, entry, worlds["own"], method="get").status_code == 405
+
+
+def test_it_shows_the_public_pages_without_an_account(worlds):
+    client = Client()
+    assert client.get(reverse("login")).status_code == 200
+    bogus = reverse("wizard:accept_invitation", args=["not-a-real-token"])
+    response = client.get(bogus)
+    assert response.status_code == 410
+    assert "not valid" in response.content.decode()
+    assert client.post(reverse("logout")).status_code == 302
+
+
+def test_it_guards_admin(lead, client_for):
+    response = client_for(lead).get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

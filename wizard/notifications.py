@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from wizard.models import AuditEvent, NotificationPreference, Practice, Role, StuckNotice
+from wizard.checklist import STEPS
+from wizard.models import NotificationPreference, Practice, Role, StuckNotice
 
 log = logging.getLogger(__name__)
 
@@ -76,29 +79,34 @@ def notify_run_failed(run) -> None:
     transaction.on_commit(send)
 
 
-def notify_stuck_practices(days: int, now=None) -> int:
-    """Email once per practice and quiet period; running it twice sends nothing new."""
+def notify_stuck_practices(days: int | None = None, now=None) -> int:
+    """Email about each practice with no activity for ``days`` (default the dashboard's
+    LIFTOFF_STUCK_AFTER_DAYS): once per practice and quiet period, so running it twice, or a beat
+    that fires twice, sends nothing new. Archived and completed practices are left alone."""
+    from wizard.dashboard import annotate
+
     now = now or timezone.now()
-    cutoff = now - timezone.timedelta(days=days)
-    last = (
-        AuditEvent.objects.filter(practice__archived_at__isnull=True, practice__isnull=False)
-        .values("practice_id")
-        .annotate(last=Max("created_at"))
-        .filter(last__lt=cutoff)
+    cutoff = now - timezone.timedelta(
+        days=settings.LIFTOFF_STUCK_AFTER_DAYS if days is None else days
+    )
+    quiet = (
+        annotate(Practice.objects.filter(archived_at__isnull=True), now)
+        .annotate(since=Coalesce("last_activity", "created_at"))
+        .filter(since__lt=cutoff, signed__lt=len(STEPS))
+        .select_related("organisation")
+        .order_by("pk")
     )
     sent = 0
-    for row in last:
-        practice = Practice.objects.get(pk=row["practice_id"])
+    for practice in quiet:
         try:
             with transaction.atomic():
-                StuckNotice.objects.create(practice=practice, since=row["last"])
+                StuckNotice.objects.create(practice=practice, since=practice.since)
         except IntegrityError:
             continue  # already told about this quiet period
-        quiet = (now - row["last"]).days
         _send(
-            f"{practice.name} has had no activity for {quiet} days",
+            f"{practice.name} has had no activity for {(now - practice.since).days} days",
             f"Nothing has happened on {practice.name}'s onboarding since "
-            f"{row['last']:%d %b %Y}. Check in with the practice.",
+            f"{practice.since:%d %b %Y}. Check in with the practice.",
             _people(practice, "practice_stuck"),
         )
         sent += 1

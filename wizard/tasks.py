@@ -29,4 +29,4 @@ def process_screenshot(attestation_id: int) -> None:
 def notify_stuck_practices() -> int:
     from wizard.notifications import notify_stuck_practices as notify
 
-    return notify(days=getattr(settings, "LIFTOFF_STUCK_AFTER_DAYS", 7))
+    return notify(days=settings.LIFTOFF_STUCK_AFTER_DAYS)

@@ -5,7 +5,7 @@ from wizard import urls_signoff, urls_team, views
 app_name = "wizard"
 
 urlpatterns = [
-    path("practices/", views.practice_list, name="practice_list"),
+    urls_team.dashboard,
     path("practices/<int:pk>/", views.overview, name="overview"),
     path("practices/<int:pk>/activity/", views.activity, name="activity"),
     path("practices/<int:pk>/steps/<slug:key>/", views.step_detail, name="step"),

@@ -1,78 +1,139 @@
-"""Practice settings, new practices, members and invitations."""
+"""The onboarding team's pages: the dashboard, practice admin, people and invitations, emails."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wizard import services, team
-from wizard.access import Action, can, get_practice_for_user, membership_of, require
+from audits import export
+from wizard import dashboard, invitations, team
+from wizard.access import Action, get_practice_for_user, membership_of, require
+from wizard.checklist import STEPS
+from wizard.forms_team import (
+    AcceptForm,
+    InviteForm,
+    PracticeForm,
+    PreferenceForm,
+    team_of,
+)
 from wizard.http import HtmxHttpRequest
-from wizard.models import DateOrder, Invitation, Membership, NotificationPreference, Role
+from wizard.models import (
+    PRACTICE_ROLES,
+    TEAM_ROLES,
+    DateOrder,
+    Invitation,
+    Membership,
+    NotificationPreference,
+    Practice,
+    Role,
+)
+
+PER_PAGE = 50
+
+CSV_HEADER = (
+    "practice",
+    "signed of 15",
+    "current step",
+    "open errors",
+    "open warnings",
+    "steps needing attention",
+    "waivers",
+    "assignees",
+    "target go-live",
+    "last activity",
+    "status",
+    "archived",
+)
+
+# (sort key or "", heading) for the table's header; a sortable heading toggles its direction.
+COLUMNS = (
+    ("name", "Practice"),
+    ("progress", "Progress"),
+    ("step", "Current step"),
+    ("errors", "Open"),
+    ("waivers", "Waivers"),
+    ("", "Assignees"),
+    ("target", "Target"),
+    ("activity", "Last activity"),
+    ("status", "Status"),
+)
 
 
-class PracticeForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    target_go_live = forms.DateField(
-        label="Target go-live",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+def _csv(rows: list[dashboard.Row]) -> HttpResponse:
+    body = export.to_csv(
+        CSV_HEADER,
+        (
+            [
+                r.name,
+                r.signed,
+                r.current_step or "",
+                r.errors,
+                r.warnings,
+                " ".join(map(str, r.blocked_steps)),
+                r.waivers,
+                "; ".join(r.assignees),
+                r.target_go_live.isoformat() if r.target_go_live else "",
+                r.last_activity.isoformat(timespec="seconds") if r.last_activity else "",
+                r.health_label,
+                "yes" if r.archived_at else "",
+            ]
+            for r in rows
+        ),
     )
-    date_order = forms.ChoiceField(label="Dates in their exports", choices=DateOrder.choices)
-    assignees = forms.ModelMultipleChoiceField(
-        queryset=get_user_model().objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Assigned specialists",
-    )
-
-    def __init__(self, *args, organisation=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignees"].queryset = (
-            get_user_model()
-            .objects.filter(
-                membership__organisation=organisation,
-                membership__practice__isnull=True,
-                is_active=True,
-            )
-            .order_by("first_name", "username")
-        )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="liftoff-practices.csv"'
+    return response
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=())
-
-    def __init__(self, *args, roles=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in roles]
-
-
-class AcceptForm(forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") != data.get("password2"):
-            raise forms.ValidationError("The two passwords differ.")
-        if data.get("password1"):
-            password_validation.validate_password(data["password1"])
-        return data
-
-
-def _accept_url(request):
-    return lambda token: request.build_absolute_uri(
-        reverse("wizard:accept_invitation", args=[token])
+@require_GET
+def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
+    """Every practice of the organisation: filtered, sorted and paged in the database."""
+    membership = membership_of(request.user)
+    if not membership.is_team:
+        return redirect("wizard:overview", pk=membership.practice_id)
+    filters = dashboard.Filters.from_query(request.GET)
+    practices = Practice.objects.filter(organisation_id=membership.organisation_id)
+    rows = dashboard.select(practices, filters, timezone.now())
+    histogram = dashboard.step_histogram(rows)
+    rows = dashboard.at_step(rows, filters.step)
+    if request.GET.get("format") == "csv":
+        dashboard.fill_details(rows)
+        return _csv(rows)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    dashboard.fill_details(page.object_list)
+    params = request.GET.copy()
+    for key in ("page", "format", "fragment"):
+        params.pop(key, None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    template_name = "wizard/dashboard.html"
+    if request.htmx and request.GET.get("fragment") == "dashboard":
+        template_name += "#dashboard"
+    return render(
+        request,
+        template_name,
+        {
+            "page": page,
+            "rows": page.object_list,
+            "total": len(rows),
+            "histogram": histogram,
+            "histogram_max": max((n for _, _, n in histogram), default=0) or 1,
+            "statuses": dashboard.HEALTH_LABELS.items(),
+            "team": team_of(membership.organisation),
+            "filters": filters,
+            "query_string": params.urlencode(),
+            "sort_query": sort_params.urlencode(),
+            "steps": STEPS,
+            "columns": COLUMNS,
+            "stuck_days": dashboard.stuck_after().days,
+        },
     )
 
 
@@ -86,21 +147,16 @@ def practice_new(request: HtmxHttpRequest) -> HttpResponse:
         initial={"date_order": DateOrder.DMY},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        practice = services.create_practice(
-            organisation=membership.organisation,
-            name=data["name"],
-            actor=request.user,
-            target_go_live=data["target_go_live"],
-            date_order=data["date_order"],
+        practice = team.create_practice(
+            organisation=membership.organisation, actor=request.user, **form.cleaned_data
         )
-        practice.assignees.set(data["assignees"])
+        messages.success(request, f"{practice.name} is ready for its onboarding.")
         return redirect("wizard:overview", pk=practice.pk)
-    return render(request, "wizard/practice_new.html", {"form": form})
+    return render(request, "wizard/practice_admin_new.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
-def practice_settings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def practice_admin(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk, Action.MANAGE_PRACTICE)
     form = PracticeForm(
         request.POST or None,
@@ -109,7 +165,7 @@ def practice_settings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "name": practice.name,
             "target_go_live": practice.target_go_live,
             "date_order": practice.date_order,
-            "assignees": practice.assignees.all(),
+            "assignees": list(practice.assignees.all()),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -118,11 +174,11 @@ def practice_settings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("wizard:practice_settings", pk=practice.pk)
     return render(
         request,
-        "wizard/practice_settings.html",
+        "wizard/practice_admin.html",
         {
             "practice": practice,
             "form": form,
-            "onboardings": practice.onboardings.all(),
+            "onboardings": practice.onboardings.select_related("started_by"),
         },
     )
 
@@ -130,23 +186,53 @@ def practice_settings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def practice_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk, Action.MANAGE_PRACTICE)
-    team.set_archived(
-        practice=practice, actor=request.user, archived=request.POST.get("archived") == "1"
-    )
+    archived = request.POST.get("archived") == "1"
+    team.set_archived(practice=practice, actor=request.user, archived=archived)
+    messages.success(request, "Practice archived." if archived else "Practice restored.")
     return redirect("wizard:practice_settings", pk=practice.pk)
 
 
 @require_POST
 def onboarding_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk, Action.MANAGE_PRACTICE)
-    services.start_onboarding(
-        practice=practice, actor=request.user, label=request.POST.get("label", "").strip()[:100]
+    team.start_fresh_onboarding(
+        practice=practice, actor=request.user, label=request.POST.get("label", "")
     )
     messages.success(request, "A fresh onboarding has started; the previous one is kept.")
     return redirect("wizard:overview", pk=practice.pk)
 
 
-def _members_page(request, *, organisation, practice, roles, memberships, invitations, form):
+def _accept_url(request: HtmxHttpRequest):
+    return lambda token: request.build_absolute_uri(
+        reverse("wizard:accept_invitation", args=[token])
+    )
+
+
+def _invite_or_list(
+    request: HtmxHttpRequest,
+    *,
+    practice: Practice | None,
+    roles: tuple[Role, ...],
+    memberships,
+    back: str,
+) -> HttpResponse:
+    organisation = practice.organisation if practice else membership_of(request.user).organisation
+    form = InviteForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitations.invite(
+                organisation=organisation,
+                practice=practice,
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                actor=request.user,
+                accept_url=_accept_url(request),
+            )
+        except invitations.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect(back)
     return render(
         request,
         "wizard/members.html",
@@ -154,92 +240,64 @@ def _members_page(request, *, organisation, practice, roles, memberships, invita
             "practice": practice,
             "organisation": organisation,
             "form": form,
-            "memberships": memberships.select_related("user"),
-            "invitations": invitations,
-            "can_invite": bool(roles),
+            "memberships": memberships.select_related("user").order_by("role", "user__username"),
+            "invitations": invitations.pending(organisation=organisation, practice=practice),
+            "invitation_days": invitations.lifetime().days,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def members(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A practice's people; its lead or practice manager invites managers and staff."""
     practice = get_practice_for_user(request.user, pk, Action.INVITE)
-    roles = (Role.PRACTICE_MANAGER, Role.PRACTICE_STAFF)
-    form = InviteForm(request.POST or None, roles=roles)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team.invite(
-                organisation=practice.organisation,
-                practice=practice,
-                email=form.cleaned_data["email"],
-                role=Role(form.cleaned_data["role"]),
-                actor=request.user,
-                accept_url=_accept_url(request),
-            )
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("wizard:members", pk=practice.pk)
-        except team.InvitationError as error:
-            form.add_error("email", str(error))
-    return _members_page(
+    return _invite_or_list(
         request,
-        organisation=practice.organisation,
         practice=practice,
-        roles=roles,
+        roles=PRACTICE_ROLES,
         memberships=Membership.objects.filter(practice=practice),
-        invitations=Invitation.objects.filter(practice=practice, accepted_at=None, revoked_at=None),
-        form=form,
+        back=reverse("wizard:members", args=[practice.pk]),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def team_members(request: HtmxHttpRequest) -> HttpResponse:
+    """The organisation's onboarding team; only a lead invites to it."""
     membership = membership_of(request.user)
-    if not membership.is_lead:
-        raise PermissionDenied("Only the onboarding lead manages the team.")
-    roles = (Role.ONBOARDING_LEAD, Role.ONBOARDING_SPECIALIST)
-    form = InviteForm(request.POST or None, roles=roles)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team.invite(
-                organisation=membership.organisation,
-                email=form.cleaned_data["email"],
-                role=Role(form.cleaned_data["role"]),
-                actor=request.user,
-                accept_url=_accept_url(request),
-            )
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("wizard:team_members")
-        except team.InvitationError as error:
-            form.add_error("email", str(error))
-    return _members_page(
+    require(request.user, Action.MANAGE_PRACTICE)
+    return _invite_or_list(
         request,
-        organisation=membership.organisation,
         practice=None,
-        roles=roles,
+        roles=TEAM_ROLES,
         memberships=Membership.objects.filter(
-            organisation=membership.organisation, practice__isnull=True
+            organisation_id=membership.organisation_id, practice__isnull=True
         ),
-        invitations=Invitation.objects.filter(
-            organisation=membership.organisation,
-            practice__isnull=True,
-            accepted_at=None,
-            revoked_at=None,
-        ),
-        form=form,
+        back=reverse("wizard:team_members"),
     )
+
+
+def _may_manage(mine: Membership, practice_id: int | None) -> bool:
+    """A lead manages everyone of the organisation; a practice manager, their practice's people."""
+    if mine.is_lead:
+        return True
+    return mine.role == Role.PRACTICE_MANAGER and practice_id == mine.practice_id
+
+
+def _visible(mine: Membership, practice_id: int | None) -> bool:
+    return mine.is_team or practice_id == mine.practice_id
 
 
 @require_POST
 def member_remove(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
     mine = membership_of(request.user)
-    target = Membership.objects.filter(pk=membership_id, organisation_id=mine.organisation_id)
-    target = target.select_related("user", "practice").first()
-    if target is None or (not mine.is_team and target.practice_id != mine.practice_id):
-        raise Http404("No such member.")
-    allowed = mine.is_lead or (
-        mine.role == Role.PRACTICE_MANAGER and target.practice_id == mine.practice_id
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "organisation", "practice"),
+        pk=membership_id,
+        organisation_id=mine.organisation_id,
     )
-    if not allowed or target.user_id == request.user.pk or not can(request.user, Action.INVITE):
+    if not _visible(mine, target.practice_id):
+        raise Http404("No such member.")
+    if not _may_manage(mine, target.practice_id) or target.user_id == request.user.pk:
         raise PermissionDenied("You cannot remove this member.")
     team.remove_member(membership=target, actor=request.user)
     messages.success(request, f"{target.user.get_username()} no longer has access.")
@@ -248,46 +306,62 @@ def member_remove(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
     return redirect("wizard:team_members")
 
 
+@require_POST
+def invitation_revoke(request: HtmxHttpRequest, invitation_id: int) -> HttpResponse:
+    mine = membership_of(request.user)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "practice"),
+        pk=invitation_id,
+        organisation_id=mine.organisation_id,
+    )
+    if not _visible(mine, invitation.practice_id):
+        raise Http404("No such invitation.")
+    if not _may_manage(mine, invitation.practice_id):
+        raise PermissionDenied("You cannot withdraw this invitation.")
+    invitations.revoke(invitation=invitation, actor=request.user)
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    if invitation.practice_id:
+        return redirect("wizard:members", pk=invitation.practice_id)
+    return redirect("wizard:team_members")
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    checked = team.check_token(token)
-    form = AcceptForm(request.POST or None)
+    """Anonymous by design: the signed link is the credential."""
+    checked = invitations.check_token(token)
+    email = checked.invitation.email if checked.invitation else ""
+    form = AcceptForm(request.POST or None, email=email)
     if checked.invitation is not None and request.method == "POST" and form.is_valid():
         try:
-            team.accept(
+            invitations.accept(
                 token=token,
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 password=form.cleaned_data["password1"],
             )
-        except team.InvitationError as error:
-            checked = team.Checked(None, str(error))
+        except invitations.InvitationError as error:
+            checked = invitations.Checked(None, str(error))
         else:
-            messages.success(request, "Your account is ready: log in with your email address.")
+            messages.success(request, f"Your account is ready: log in as {email}.")
             return redirect("login")
     status = 200 if checked.invitation else 410
     return render(
-        request, "wizard/invitation_accept.html", {"checked": checked, "form": form}, status=status
+        request,
+        "wizard/invitation_accept.html",
+        {"checked": checked, "form": form},
+        status=status,
     )
-
-
-class PreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ("step_signed", "run_failed", "practice_stuck")
-        labels = {
-            "step_signed": "A practice signs off a step",
-            "run_failed": "A check fails to run",
-            "practice_stuck": "A practice has had no activity for days",
-        }
 
 
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HtmxHttpRequest) -> HttpResponse:
     membership_of(request.user)
-    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(
+        request.POST or None,
+        instance=preference or NotificationPreference(user=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Email preferences saved.")

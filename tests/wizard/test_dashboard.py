@@ -1,141 +1,246 @@
+"""The team dashboard's figures, against practices put in known states."""
+
+from __future__ import annotations
+
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+import pytest
 from django.utils import timezone
 
 from audits.models import RunStatus, ValidationRun
 from wizard import dashboard, events, services
-from wizard.models import StepProgress, StepStatus, Verb
+from wizard.models import (
+    AuditEvent,
+    Practice,
+    StepProgress,
+    StepStatus,
+    Verb,
+    Waiver,
+)
+
+NOW = timezone.now()
 
 
-def _set(practice, statuses: dict[int, str]):
+def set_steps(practice, statuses: dict[int, str]):
     onboarding = practice.current_onboarding()
     for number, status in statuses.items():
         StepProgress.objects.filter(onboarding=onboarding, number=number).update(status=status)
     return onboarding
 
 
-def _row(practice):
-    from wizard.models import Practice
+def add_run(practice, step_key, status=RunStatus.SUCCEEDED, at=None, **counts):
+    return ValidationRun.objects.create(
+        practice=practice,
+        onboarding=practice.current_onboarding(),
+        step_key=step_key,
+        status=status,
+        counts=counts,
+        created_at=at or timezone.now(),
+    )
 
-    (row,) = dashboard.rows(Practice.objects.filter(pk=practice.pk))
+
+def event_at(practice, when):
+    """An audit event dated ``when``: events are append-only, so the date is set at insert."""
+    last = AuditEvent.objects.filter(organisation=practice.organisation).order_by("-sequence")[0]
+    event = AuditEvent(
+        organisation=practice.organisation,
+        practice=practice,
+        verb=Verb.PRACTICE_UPDATED,
+        actor_label="test",
+        created_at=when,
+        sequence=last.sequence + 1,
+        prev_hash=last.hash,
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    return event
+
+
+def row_of(practice, now=None, **filters) -> dashboard.Row:
+    rows = dashboard.select(
+        Practice.objects.filter(pk=practice.pk), dashboard.Filters(**filters), now or NOW
+    )
+    dashboard.fill_details(rows)
+    (row,) = rows
     return row
 
 
-def test_it_counts_signed_steps_and_finds_the_current_one(practice):
-    _set(practice, {1: StepStatus.SIGNED_OFF, 2: StepStatus.SIGNED_OFF, 3: StepStatus.READY})
-    row = _row(practice)
-    assert (row.signed, row.current, row.percent) == (2, 3, 13)
+def test_it_counts_signed_steps(practice):
+    set_steps(practice, {1: StepStatus.SIGNED_OFF, 2: StepStatus.SIGNED_OFF})
+    row = row_of(practice)
+    assert (row.signed, row.percent) == (2, 13)
 
 
-def test_it_marks_a_practice_with_errors_open_as_blocked(practice):
-    onboarding = _set(practice, {5: StepStatus.NEEDS_ATTENTION})
-    ValidationRun.objects.create(
-        practice=practice,
-        onboarding=onboarding,
-        step_key="clean-data",
-        status=RunStatus.SUCCEEDED,
-        counts={"error": 4, "warning": 2},
-    )
-    row = _row(practice)
-    assert (row.health, row.blocked_steps, row.errors, row.warnings) == (
-        dashboard.Health.BLOCKED,
-        [5],
-        4,
-        2,
-    )
+def test_it_does_not_count_a_stale_sign_off_as_signed(practice):
+    set_steps(practice, {1: StepStatus.SIGNED_OFF, 2: StepStatus.STALE})
+    row = row_of(practice)
+    assert (row.signed, row.current_step) == (1, 2)
 
 
-def test_it_counts_only_the_latest_run_of_each_step(practice):
+def test_it_takes_the_first_step_neither_signed_nor_ready_as_current(practice):
+    set_steps(practice, {1: StepStatus.SIGNED_OFF, 2: StepStatus.READY, 3: StepStatus.IN_PROGRESS})
+    assert row_of(practice).current_step == 3
+
+
+def test_it_falls_back_to_the_first_step_awaiting_sign_off(practice):
+    set_steps(practice, {n: StepStatus.SIGNED_OFF for n in range(1, 15)} | {15: StepStatus.READY})
+    assert row_of(practice).current_step == 15
+
+
+def test_it_marks_a_fully_signed_practice_complete(practice):
+    set_steps(practice, {n: StepStatus.SIGNED_OFF for n in range(1, 16)})
+    row = row_of(practice)
+    assert (row.signed, row.current_step, row.health) == (15, None, dashboard.Health.DONE)
+
+
+def test_it_sums_open_errors_and_warnings_per_step_from_the_latest_runs(practice):
+    set_steps(practice, {5: StepStatus.NEEDS_ATTENTION})
+    add_run(practice, "clean-data", error=4, warning=2, info=9)
+    add_run(practice, "client-names", warning=3)
+    row = row_of(practice)
+    assert (row.errors, row.warnings) == (4, 5)
+    assert [(s.number, s.errors, s.warnings, s.status) for s in row.steps] == [
+        (3, 0, 3, StepStatus.NOT_STARTED),
+        (5, 4, 2, StepStatus.NEEDS_ATTENTION),
+    ]
+
+
+def test_it_counts_only_the_latest_successful_run_of_each_step(practice):
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    add_run(practice, "clean-data", at=earlier, error=9)
+    add_run(practice, "clean-data", at=earlier + datetime.timedelta(hours=1), error=1)
+    add_run(practice, "clean-data", status=RunStatus.FAILED)  # newest, but counted nothing
+    row = row_of(practice)
+    assert row.errors == 1
+    assert [(s.number, s.errors) for s in row.steps] == [(5, 1)]
+
+
+def test_it_ignores_runs_of_an_earlier_onboarding(practice):
+    add_run(practice, "clean-data", error=7)
+    services.start_onboarding(practice=practice, label="Re-check")
+    assert row_of(practice).errors == 0
+
+
+def test_it_counts_waivers_still_in_force(practice):
     onboarding = practice.current_onboarding()
-    for errors in (9, 1):
-        ValidationRun.objects.create(
-            practice=practice,
+    for revoked in (None, None, timezone.now()):
+        Waiver.objects.create(
             onboarding=onboarding,
             step_key="clean-data",
-            status=RunStatus.SUCCEEDED,
-            counts={"error": errors},
+            code="C05.E001",
+            match_key="k",
+            reason="kept on purpose",
+            waived_by_label="x",
+            revoked_at=revoked,
         )
-    assert _row(practice).errors == 1
+    assert row_of(practice).waivers == 2
 
 
-def test_it_calls_a_practice_stuck_after_days_without_activity(practice, settings, monkeypatch):
+def test_it_marks_a_step_needing_attention_as_blocked(practice):
+    set_steps(practice, {4: StepStatus.NEEDS_ATTENTION})
+    row = row_of(practice)
+    assert (row.health, row.blocked_steps) == (dashboard.Health.BLOCKED, [4])
+
+
+def test_it_calls_a_practice_stuck_after_the_setting_s_days_without_activity(
+    organisation, settings
+):
     settings.LIFTOFF_STUCK_AFTER_DAYS = 7
-    assert _row(practice).health == dashboard.Health.ON_TRACK
-    later = timezone.now() + datetime.timedelta(days=8)
-    monkeypatch.setattr(dashboard.timezone, "now", lambda: later)
-    assert _row(practice).health == dashboard.Health.STUCK
+    practice = services.create_practice(organisation=organisation, name="Quiet & Co")
+    assert row_of(practice, now=NOW).health == dashboard.Health.ON_TRACK
+    assert row_of(practice, now=NOW + datetime.timedelta(days=6)).health == "on_track"
+    assert row_of(practice, now=NOW + datetime.timedelta(days=8)).health == "stuck"
+    settings.LIFTOFF_STUCK_AFTER_DAYS = 10
+    assert row_of(practice, now=NOW + datetime.timedelta(days=8)).health == "on_track"
 
 
-def test_it_uses_the_same_number_of_queries_for_5_and_50_practices(organisation, lead, client_for):
-    client = client_for(lead)
-
-    def queries(n):
-        existing = organisation.practices.count()
-        for i in range(existing, n):
-            services.create_practice(organisation=organisation, name=f"Practice {i:03d}")
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("wizard:practice_list")).status_code == 200
-        return len(captured)
-
-    assert queries(5) == queries(50)
+def test_it_takes_the_latest_event_as_last_activity(practice):
+    old = NOW - datetime.timedelta(days=30)
+    event_at(practice, old)
+    latest = events.record(
+        organisation=practice.organisation, practice=practice, verb=Verb.PRACTICE_UPDATED
+    )
+    assert row_of(practice).last_activity == latest.created_at
 
 
-def test_it_filters_searches_and_exports(organisation, lead, client_for):
+def test_it_lists_assignees_by_name(practice, lead, specialist):
+    practice.assignees.set([specialist, lead])
+    assert row_of(practice).assignees == ["Lead", "Specialist"]
+
+
+@pytest.fixture
+def three(organisation, lead, specialist):
+    """Blocked (assigned to the specialist), stuck, and on track at step 3."""
     blocked = services.create_practice(organisation=organisation, name="Blocked Bookkeepers")
-    _set(blocked, {4: StepStatus.NEEDS_ATTENTION})
-    services.create_practice(organisation=organisation, name="Fine Accounting")
-    client = client_for(lead)
-    body = client.get(reverse("wizard:practice_list"), {"status": "blocked"}).content.decode()
-    assert "Blocked Bookkeepers" in body and "Fine Accounting" not in body
-    body = client.get(reverse("wizard:practice_list"), {"q": "fine"}).content.decode()
-    assert "Fine Accounting" in body and "Blocked Bookkeepers" not in body
-    csv_body = client.get(reverse("wizard:practice_list"), {"format": "csv"}).content.decode(
-        "utf-8-sig"
-    )
-    assert csv_body.splitlines()[0].startswith("practice,signed of 15,current step")
-    assert "Blocked Bookkeepers,0,1,0,0,4" in csv_body
+    set_steps(blocked, {4: StepStatus.NEEDS_ATTENTION})
+    blocked.assignees.set([specialist])
+    stuck = services.create_practice(organisation=organisation, name="Sleepy Partners")
+    fine = services.create_practice(organisation=organisation, name="Fine Accounting")
+    set_steps(fine, {1: StepStatus.SIGNED_OFF, 2: StepStatus.SIGNED_OFF})
+    fine.assignees.set([lead])
+    return blocked, stuck, fine
 
 
-def test_it_hides_archived_practices_unless_asked(organisation, lead, client_for):
-    gone = services.create_practice(organisation=organisation, name="Archived Advisers")
-    gone.archived_at = timezone.now()
-    gone.save()
-    client = client_for(lead)
-    assert "Archived Advisers" not in client.get(reverse("wizard:practice_list")).content.decode()
-    assert (
-        "Archived Advisers"
-        in client.get(reverse("wizard:practice_list"), {"archived": "1"}).content.decode()
-    )
+def names(now=None, **filters) -> list[str]:
+    rows = dashboard.select(Practice.objects.all(), dashboard.Filters(**filters), now or NOW)
+    return [r.name for r in dashboard.at_step(rows, filters.get("step"))]
 
 
-def test_it_counts_practices_per_current_step(organisation):
-    from wizard.models import Practice
-
-    for name, signed in (("A", 0), ("B", 2), ("C", 2)):
-        p = services.create_practice(organisation=organisation, name=name)
-        _set(p, {n: StepStatus.SIGNED_OFF for n in range(1, signed + 1)})
-    histogram = dashboard.step_histogram(
-        dashboard.rows(Practice.objects.filter(organisation=organisation))
-    )
-    assert [(n, c) for n, _, c in histogram[:3]] == [(1, 1), (2, 0), (3, 2)]
+def test_it_filters_by_status(three):
+    later = NOW + datetime.timedelta(days=30)
+    event_at(three[2], later)  # only Fine Accounting has been active lately
+    assert names(now=later, status="stuck") == ["Sleepy Partners"]
+    assert names(now=later, status="blocked") == ["Blocked Bookkeepers"]  # blocked before stuck
+    assert names(now=later, status="on_track") == ["Fine Accounting"]
 
 
-def test_it_records_activity_per_practice(practice):
-    events.record(organisation=practice.organisation, practice=practice, verb=Verb.PRACTICE_UPDATED)
-    assert _row(practice).last_activity is not None
+def test_it_filters_by_assignee_and_by_nobody(three, specialist):
+    assert names(assignee=specialist.pk) == ["Blocked Bookkeepers"]
+    assert names(assignee=0) == ["Sleepy Partners"]
 
 
-def test_it_shows_a_state_change_at_once_despite_the_cache(practice, lead, manager, client_for):
-    client = client_for(lead)
-    assert "0 / 15" in client.get(reverse("wizard:practice_list")).content.decode()
-    progress = practice.current_onboarding().steps.get(number=1)
-    services.record_attestation(
-        progress=progress, actor=manager, checked_by="Priya", checked_on=datetime.date(2026, 11, 2)
-    )
-    from wizard import signoff
+def test_it_filters_by_current_step(three):
+    assert names(step=3) == ["Fine Accounting"]
+    assert names(step=1) == ["Blocked Bookkeepers", "Sleepy Partners"]
 
-    signoff.sign_off(progress=progress, actor=manager)
-    assert "1 / 15" in client.get(reverse("wizard:practice_list")).content.decode()
+
+def test_it_searches_by_name_ignoring_case(three):
+    assert names(q="SLEEPY") == ["Sleepy Partners"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Blocked Bookkeepers", "Fine Accounting", "Sleepy Partners"]),
+        ("-name", ["Sleepy Partners", "Fine Accounting", "Blocked Bookkeepers"]),
+        ("-progress", ["Fine Accounting", "Blocked Bookkeepers", "Sleepy Partners"]),
+        ("-step", ["Fine Accounting", "Blocked Bookkeepers", "Sleepy Partners"]),
+        ("status", ["Blocked Bookkeepers", "Fine Accounting", "Sleepy Partners"]),
+        ("-status", ["Fine Accounting", "Sleepy Partners", "Blocked Bookkeepers"]),
+    ],
+)
+def test_it_sorts(three, sort, expected):
+    assert names(sort=sort) == expected
+
+
+def test_it_puts_practices_without_a_target_date_last_either_way(three):
+    three[1].target_go_live = datetime.date(2027, 1, 31)
+    three[1].save()
+    three[2].target_go_live = datetime.date(2026, 12, 1)
+    three[2].save()
+    assert names(sort="target") == ["Fine Accounting", "Sleepy Partners", "Blocked Bookkeepers"]
+    assert names(sort="-target") == ["Sleepy Partners", "Fine Accounting", "Blocked Bookkeepers"]
+
+
+def test_it_hides_archived_practices_unless_asked(three):
+    three[1].archived_at = timezone.now()
+    three[1].save()
+    assert "Sleepy Partners" not in names()
+    assert "Sleepy Partners" in names(archived=True)
+
+
+def test_it_counts_practices_at_each_step(three):
+    rows = dashboard.select(Practice.objects.all(), dashboard.Filters(), NOW)
+    histogram = dashboard.step_histogram(rows)
+    assert [(n, c) for n, _, c in histogram[:4]] == [(1, 2), (2, 0), (3, 1), (4, 0)]
+    assert len(histogram) == 15

@@ -1,0 +1,145 @@
+"""The dashboard page: scope, queries, filters through the URL, CSV, htmx fragment, pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from audits.models import RunStatus, ValidationRun
+from wizard import services
+from wizard.models import Practice, StepProgress, StepStatus
+
+URL = reverse("wizard:practice_list")
+
+
+def _fill(organisation, n: int, lead) -> None:
+    """``n`` practices in mixed states: signed steps, an error run, an assignee."""
+    for i in range(organisation.practices.count(), n):
+        practice = services.create_practice(organisation=organisation, name=f"Practice {i:03d}")
+        onboarding = practice.current_onboarding()
+        StepProgress.objects.filter(onboarding=onboarding, number__lte=i % 4).update(
+            status=StepStatus.SIGNED_OFF
+        )
+        ValidationRun.objects.create(
+            practice=practice,
+            onboarding=onboarding,
+            step_key="clean-data",
+            status=RunStatus.SUCCEEDED,
+            counts={"error": i % 3, "warning": 1},
+        )
+        practice.assignees.set([lead])
+
+
+QUERIES = 12  # session, user, membership, rows, 3 for details, team list, and a margin
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_it_uses_a_constant_number_of_queries(
+    n, organisation, lead, client_for, django_assert_max_num_queries
+):
+    _fill(organisation, n, lead)
+    client = client_for(lead)
+    with django_assert_max_num_queries(QUERIES):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="bar small-bar"') == min(n, 50)
+    with django_assert_max_num_queries(QUERIES):
+        assert client.get(URL, {"format": "csv", "sort": "-errors"}).status_code == 200
+
+
+def test_it_uses_the_same_queries_for_5_and_50_practices(organisation, lead, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(lead)
+    counted = []
+    for n in (5, 50):
+        _fill(organisation, n, lead)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(URL, {"page": "1"})
+        counted.append(len(captured))
+    assert counted[0] == counted[1]
+
+
+def test_it_shows_only_the_organisation_s_practices(practice, other_practice, lead, client_for):
+    body = client_for(lead).get(URL).content.decode()
+    assert escape(practice.name) in body
+    assert escape(other_practice.name) not in body
+
+
+def test_it_links_each_practice_to_its_overview(practice, lead, client_for):
+    body = client_for(lead).get(URL).content.decode()
+    assert f'href="{reverse("wizard:overview", args=[practice.pk])}"' in body
+
+
+def test_it_sends_practice_people_to_their_own_overview(practice, manager, client_for):
+    response = client_for(manager).get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wizard:overview", args=[practice.pk])
+
+
+def test_it_filters_through_the_query_string(organisation, lead, specialist, client_for):
+    mine = services.create_practice(organisation=organisation, name="Assigned Accounting")
+    mine.assignees.set([specialist])
+    services.create_practice(organisation=organisation, name="Other Advisers")
+    body = client_for(lead).get(URL, {"assignee": specialist.pk}).content.decode()
+    assert "Assigned Accounting" in body and "Other Advisers" not in body
+    body = client_for(lead).get(URL, {"q": "other"}).content.decode()
+    assert "Other Advisers" in body and "Assigned Accounting" not in body
+
+
+def test_it_ignores_nonsense_filters(practice, lead, client_for):
+    response = client_for(lead).get(URL, {"sort": "password", "status": "x", "step": "abc"})
+    assert response.status_code == 200
+    assert escape(practice.name) in response.content.decode()
+
+
+def test_it_shows_archived_practices_only_when_asked(practice, lead, client_for):
+    practice.archived_at = practice.created_at
+    practice.save()
+    client = client_for(lead)
+    assert escape(practice.name) not in client.get(URL).content.decode()
+    body = client.get(URL, {"archived": "1"}).content.decode()
+    assert escape(practice.name) in body and "(archived)" in body
+
+
+def test_it_exports_the_filtered_table_as_csv_with_formulas_defused(organisation, lead, client_for):
+    services.create_practice(organisation=organisation, name='=HYPERLINK("http://x")')
+    services.create_practice(organisation=organisation, name="Plain Partners")
+    response = client_for(lead).get(URL, {"format": "csv", "q": "hyperlink"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["practice", "signed of 15", "current step"]
+    assert [r[0] for r in rows[1:]] == ['\'=HYPERLINK("http://x")']
+    assert rows[1][1:3] == ["0", "1"]
+
+
+def test_it_returns_only_the_table_to_htmx(practice, lead, client_for):
+    response = client_for(lead).get(URL, {"fragment": "dashboard"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="dashboard">')
+    assert "<html" not in body
+
+
+def test_it_pages_fifty_rows_at_a_time(organisation, lead, client_for):
+    for i in range(55):
+        Practice.objects.create(organisation=organisation, name=f"P{i:02d}")
+    client = client_for(lead)
+    first = client.get(URL).content.decode()
+    assert "Page 1 of 2" in first and "P49" in first and "P50" not in first
+    second = client.get(URL, {"page": "2"}).content.decode()
+    assert "P54" in second and "P49" not in second
+
+
+def test_it_draws_the_step_chart_server_side(organisation, lead, client_for):
+    for name in ("A", "B"):
+        services.create_practice(organisation=organisation, name=name)
+    body = client_for(lead).get(URL).content.decode()
+    chart = body.split('<figure class="histogram">')[1].split("</figure>")[0]
+    assert "<svg" in chart and "<script" not in chart
+    assert 'aria-label="Step 1: 2 practices"' in body
+    assert 'aria-label="Step 2: 0 practices"' in body
