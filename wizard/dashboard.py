@@ -2,35 +2,34 @@
 is stuck.
 
 Every figure is computed by the database as a correlated subquery per practice (its newest
-onboarding's steps, latest runs, waivers, events), so one query lists the whole organisation
-sorted and filtered, and three more fill in the details of the rows shown. The number of queries
-never depends on the number of practices (``tests/wizard/test_dashboard_view.py``).
+onboarding's steps, latest runs, waivers, events), so one query gives the whole organisation's
+figures and three more the details (assignees, open figures per step). The number of queries
+never depends on the number of practices (``tests/wizard/test_dashboard_view.py``). Filtering,
+search and sorting then happen in Python over those rows, so one computation per ``Snapshot``
+(the organisation's latest audit event and the minute) serves every sort, filter, page and the
+CSV.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
-    F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -106,7 +105,7 @@ class Filters:
 @dataclass
 class StepFigures:
     number: int
-    status: str
+    needs_attention: bool = False
     errors: int = 0
     warnings: int = 0
 
@@ -125,11 +124,16 @@ class Row:
     last_activity: datetime | None
     health: str
     assignees: list[str] = field(default_factory=list)
+    assignee_ids: frozenset[int] = frozenset()
     steps: list[StepFigures] = field(default_factory=list)  # only those with something open
 
     @property
     def percent(self) -> int:
         return round(100 * self.signed / len(STEPS))
+
+    @property
+    def health_rank(self) -> int:
+        return HEALTH_ORDER.index(Health(self.health))
 
     @property
     def health_label(self) -> str:
@@ -141,7 +145,7 @@ class Row:
 
     @property
     def blocked_steps(self) -> list[int]:
-        return [s.number for s in self.steps if s.status == StepStatus.NEEDS_ATTENTION]
+        return [s.number for s in self.steps if s.needs_attention]
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
@@ -173,19 +177,11 @@ def latest_runs() -> QuerySet[ValidationRun]:
     )
 
 
-def _run_total(severity: str) -> Coalesce:
-    runs = latest_runs().filter(onboarding_id=OuterRef("latest_onboarding"))
-    total = (
-        runs.order_by()
-        .values("onboarding_id")
-        .annotate(n=Sum(Cast(KT(f"counts__{severity}"), IntegerField())))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
-
-
 def annotate(practices: QuerySet[Practice], now: datetime) -> QuerySet[Practice]:
-    """The dashboard's figures on each practice, all computed in the database."""
+    """The dashboard's figures on each practice that the database can give in one row per
+    practice: its newest onboarding, steps signed, current step, waivers, last activity and
+    health. Open errors and warnings come with the details (``_fill_details``), from the same
+    latest runs that give the per-step figures."""
     newest = (
         Onboarding.objects.filter(practice_id=OuterRef("pk"))
         .order_by("-started_at", "-pk")
@@ -203,18 +199,14 @@ def annotate(practices: QuerySet[Practice], now: datetime) -> QuerySet[Practice]
             Subquery(first_open.order_by("number").values("number")[:1]),
             Subquery(first_unsigned.order_by("number").values("number")[:1]),
         ),
-        errors=_run_total("error"),
-        warnings=_run_total("warning"),
         waivers=_count(
             Waiver.objects.filter(onboarding_id=OuterRef("latest_onboarding"), revoked_at=None),
             "onboarding_id",
         ),
-        last_activity=Subquery(
+        last_activity=Subquery(  # newest first: one step down the (practice, -created_at) index
             AuditEvent.objects.filter(practice_id=OuterRef("pk"))
-            .order_by()
-            .values("practice_id")
-            .annotate(last=Max("created_at"))
-            .values("last")[:1]
+            .order_by("-created_at")
+            .values("created_at")[:1]
         ),
         health=Case(
             When(signed__gte=len(STEPS), then=Value(Health.DONE.value)),
@@ -226,10 +218,6 @@ def annotate(practices: QuerySet[Practice], now: datetime) -> QuerySet[Practice]
             default=Value(Health.ON_TRACK.value),
             output_field=CharField(),
         ),
-        health_rank=Case(
-            *(When(health=h.value, then=Value(rank)) for rank, h in enumerate(HEALTH_ORDER)),
-            output_field=IntegerField(),
-        ),
     )
 
 
@@ -240,139 +228,179 @@ _FIELDS = (
     "archived_at",
     "signed",
     "current_step",
-    "errors",
-    "warnings",
     "waivers",
     "last_activity",
     "health",
 )
 
 
-def _ordering(sort: str) -> list[Any]:
-    column = SORTS[sort.removeprefix("-")]
-    if sort.startswith("-"):
-        first = F(column).desc(nulls_last=True)
-    else:
-        first = F(column).asc(nulls_last=True)
-    return [first, "name", "pk"]
+def compute(practices: QuerySet[Practice], now: datetime) -> list[Row]:
+    """Every practice's row with its details, archived ones included: four queries, whatever
+    the number of practices (one for the figures, three for assignees and per-step figures)."""
+    rows: list[Row] = []
+    onboarding_of: dict[int, int] = {}
+    for values in annotate(practices, now).values(*_FIELDS, "latest_onboarding"):
+        onboarding = values.pop("latest_onboarding")
+        rows.append(Row(**values, errors=0, warnings=0))
+        if onboarding is not None:
+            onboarding_of[onboarding] = values["pk"]
+    _fill_details(rows, onboarding_of, practices.values("pk"))
+    return rows
+
+
+def choose(rows: list[Row], filters: Filters) -> list[Row]:
+    """The rows matching the filters (except the step filter, so the chart can still show
+    every step), sorted; nulls last whichever the direction, then by name."""
+    q = filters.q.casefold()
+    found = [
+        r
+        for r in rows
+        if (filters.archived or r.archived_at is None)
+        and (not q or q in r.name.casefold())
+        and (
+            filters.assignee is None
+            or (filters.assignee in r.assignee_ids if filters.assignee else not r.assignee_ids)
+        )
+        and (not filters.status or r.health == filters.status)
+    ]
+    found.sort(key=lambda r: (r.name.casefold(), r.pk))
+    column = SORTS[filters.sort.removeprefix("-")]
+    if column == "name":
+        return found[::-1] if filters.sort.startswith("-") else found
+    present = [r for r in found if getattr(r, column) is not None]
+    present.sort(key=lambda r: getattr(r, column), reverse=filters.sort.startswith("-"))
+    return present + [r for r in found if getattr(r, column) is None]
 
 
 def select(practices: QuerySet[Practice], filters: Filters, now: datetime) -> list[Row]:
-    """Every row matching the filters (except the step filter), sorted: one query.
-
-    The step filter is left to the caller so the chart can still show every step.
-    """
-    if not filters.archived:
-        practices = practices.filter(archived_at__isnull=True)
-    if filters.q:
-        practices = practices.filter(name__icontains=filters.q)
-    if filters.assignee == 0:
-        practices = practices.filter(assignees__isnull=True)
-    elif filters.assignee is not None:
-        practices = practices.filter(
-            pk__in=Practice.assignees.through.objects.filter(user_id=filters.assignee).values(
-                "practice_id"
-            )
-        )
-    found = annotate(practices, now)
-    if filters.status:
-        found = found.filter(health=filters.status)
-    found = found.order_by(*_ordering(filters.sort))
-    return [Row(**values) for values in found.values(*_FIELDS)]
+    """``choose`` over freshly computed rows (no cache)."""
+    return choose(compute(practices, now), filters)
 
 
 CACHE_SECONDS = 60
 
 
-def cached_select(
-    organisation_id: int, practices: QuerySet[Practice], filters: Filters, now: datetime
-) -> list[Row]:
-    """``select`` with details filled, shared for a minute between requests while nothing
-    changes.
+@dataclass(frozen=True)
+class Snapshot:
+    """What the organisation's dashboard looks like now, as a cache key.
 
     Every change the dashboard shows (runs, sign-offs, waivers, settings, assignees, archive)
-    appends an audit event in the same transaction, so the organisation's latest event sequence
-    versions the rows exactly; the minute in the key lets "stuck" age without events. On two
-    cores (bench/bench_dashboard.py, 500 practices) it took the page from 22 to 49 requests/s.
+    appends an audit event in the same transaction, so the organisation's latest event (its
+    sequence and chained hash) versions the figures exactly; the minute lets "stuck" and
+    "n minutes ago" age without events.
     """
-    version = (
-        AuditEvent.objects.filter(organisation_id=organisation_id).aggregate(m=Max("sequence"))["m"]
-        or 0
-    )
-    minute = int(now.timestamp() // 60)
-    wanted = hashlib.sha256(repr(filters).encode()).hexdigest()[:16]
-    key = f"liftoff:dashboard:{organisation_id}:{version}:{minute}:{wanted}"
-    held = cache.get(key)
-    if held is None:
-        at = datetime.fromtimestamp(minute * 60, tz=UTC)
-        found = select(practices, filters, at)
-        fill_details(found)  # for every row: a miss costs more, each hit only a cache read
-        held = [
-            (
-                tuple(getattr(r, name) for name in _FIELDS),
-                r.assignees,
-                [(f.number, f.status, f.errors, f.warnings) for f in r.steps],
-            )
-            for r in found
-        ]
-        cache.set(key, held, CACHE_SECONDS)
-    return [
-        Row(*values, assignees=assignees, steps=[StepFigures(*f) for f in steps])
-        for values, assignees, steps in held
-    ]
+
+    organisation_id: int
+    sequence: int
+    head: str
+    minute: int
+
+    @classmethod
+    def of(cls, organisation_id: int, now: datetime) -> Snapshot:
+        latest = (
+            AuditEvent.objects.filter(organisation_id=organisation_id)
+            .order_by("-sequence")
+            .values_list("sequence", "hash")
+            .first()
+        ) or (0, "")
+        return cls(organisation_id, latest[0], latest[1][:16], int(now.timestamp() // 60))
+
+    @property
+    def at(self) -> datetime:
+        """The start of the minute: every figure of one snapshot is computed at the same time."""
+        return datetime.fromtimestamp(self.minute * 60, tz=UTC)
+
+    def key(self, kind: str, *parts: object) -> str:
+        wanted = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+        return (
+            f"liftoff:dashboard:{kind}:{self.organisation_id}:{self.sequence}:{self.head}:"
+            f"{self.minute}:{wanted}"
+        )
+
+
+# Each process keeps the rows of the latest snapshot it computed, per organisation: one
+# computation serves every sort, filter, page and the CSV until the next change or minute, and
+# a hit costs no unpickling (bench/bench_dashboard.py). Bounded; the oldest organisation goes.
+MEMO_ORGANISATIONS = 64
+_memo: dict[int, tuple[Snapshot, list[Row]]] = {}
+_memo_lock = threading.Lock()
+
+
+def rows_for(snapshot: Snapshot, practices: QuerySet[Practice]) -> list[Row]:
+    """Every row of the snapshot's organisation; ``practices`` must be that organisation's."""
+    held = _memo.get(snapshot.organisation_id)
+    if held is not None and held[0] == snapshot:
+        return held[1]
+    rows = compute(practices, snapshot.at)
+    with _memo_lock:
+        _memo.pop(snapshot.organisation_id, None)
+        while len(_memo) >= MEMO_ORGANISATIONS:
+            _memo.pop(next(iter(_memo)))
+        _memo[snapshot.organisation_id] = (snapshot, rows)
+    return rows
+
+
+def clear_cache() -> None:
+    """Forget every process-local row list (tests: ids and sequences repeat after rollbacks)."""
+    with _memo_lock:
+        _memo.clear()
 
 
 def at_step(rows: list[Row], step: int | None) -> list[Row]:
     return rows if step is None else [r for r in rows if r.current_step == step]
 
 
-def fill_details(rows: list[Row]) -> None:
-    """Assignees and per-step open figures for the rows about to be shown: three queries."""
+def _fill_details(rows: list[Row], onboarding_of: dict[int, int], practice_ids: QuerySet) -> None:
+    """Assignees, open errors and warnings, and per-step open figures of ``rows``: three
+    queries. ``onboarding_of`` maps each row's newest onboarding to its practice; the queries
+    select by ``practice_ids`` (a subquery: no list of ids to send) and skip older
+    onboardings here."""
     if not rows:
         return
     by_pk = {r.pk: r for r in rows}
     names: dict[int, list[str]] = defaultdict(list)
-    for practice_id, first, last, username in Practice.assignees.through.objects.filter(
-        practice_id__in=by_pk
-    ).values_list("practice_id", "user__first_name", "user__last_name", "user__username"):
-        names[practice_id].append(f"{first} {last}".strip() or username)
-    newest = (
-        Onboarding.objects.filter(practice_id=OuterRef("pk"))
-        .order_by("-started_at", "-pk")
-        .values("pk")[:1]
-    )
-    onboarding_of = dict(
-        Practice.objects.filter(pk__in=by_pk).annotate(o=Subquery(newest)).values_list("o", "pk")
-    )
-    figures: dict[int, dict[int, StepFigures]] = defaultdict(dict)
-    number_of = {s.key: s.number for s in STEPS}
-    for onboarding_id, number, status in StepProgress.objects.filter(
-        onboarding_id__in=onboarding_of
-    ).values_list("onboarding_id", "number", "status"):
-        figures[onboarding_of[onboarding_id]][number] = StepFigures(number, status)
-    for onboarding_id, step_key, counts in (
-        latest_runs()
-        .filter(onboarding_id__in=onboarding_of)
-        .values_list("onboarding_id", "step_key", "counts")
+    ids: dict[int, set[int]] = defaultdict(set)
+    for practice_id, user_id, first, last, username in Practice.assignees.through.objects.filter(
+        practice_id__in=practice_ids
+    ).values_list(
+        "practice_id", "user_id", "user__first_name", "user__last_name", "user__username"
     ):
-        step = figures[onboarding_of[onboarding_id]].get(number_of.get(step_key, 0))
-        if step is not None:
-            step.errors = int((counts or {}).get("error", 0))
-            step.warnings = int((counts or {}).get("warning", 0))
+        names[practice_id].append(f"{first} {last}".strip() or username)
+        ids[practice_id].add(user_id)
+    figures: dict[int, dict[int, StepFigures]] = defaultdict(dict)
+    # Only steps needing attention matter from progress; runs add errors and warnings.
+    for onboarding_id, number in StepProgress.objects.filter(
+        onboarding__practice_id__in=practice_ids, status=StepStatus.NEEDS_ATTENTION
+    ).values_list("onboarding_id", "number"):
+        if onboarding_id in onboarding_of:
+            figures[onboarding_of[onboarding_id]][number] = StepFigures(number, True)
+    number_of = {s.key: s.number for s in STEPS}
+    for onboarding_id, step_key, errors, warnings in (
+        latest_runs()
+        .filter(practice_id__in=practice_ids)
+        .annotate(
+            e=Coalesce(Cast(KT("counts__error"), IntegerField()), 0),
+            w=Coalesce(Cast(KT("counts__warning"), IntegerField()), 0),
+        )
+        .filter(Q(e__gt=0) | Q(w__gt=0))
+        .order_by()
+        .values_list("onboarding_id", "step_key", "e", "w")
+    ):
+        number = number_of.get(step_key)
+        practice_id = onboarding_of.get(onboarding_id)
+        if number is None or practice_id is None:
+            continue
+        step = figures[practice_id].setdefault(number, StepFigures(number))
+        step.errors, step.warnings = errors, warnings
+        by_pk[practice_id].errors += errors
+        by_pk[practice_id].warnings += warnings
     for pk, row in by_pk.items():
         row.assignees = sorted(names.get(pk, []), key=str.casefold)
-        row.steps = [
-            s
-            for _, s in sorted(figures[pk].items())
-            if s.errors or s.warnings or s.status == StepStatus.NEEDS_ATTENTION
-        ]
+        row.assignee_ids = frozenset(ids.get(pk, ()))
+        row.steps = [s for _, s in sorted(figures[pk].items())]
 
 
 def step_histogram(rows: list[Row]) -> list[tuple[int, str, int]]:
     """(step number, title, practices whose current step it is)."""
     at = Counter(r.current_step for r in rows if r.current_step)
     return [(s.number, s.title, at.get(s.number, 0)) for s in STEPS]
-
-
-def clear_cache() -> None:
-    """The rows live in Django's cache, which tests/conftest.py clears itself; kept for it."""

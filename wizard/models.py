@@ -258,6 +258,8 @@ class AuditEvent(models.Model):
                 fields=("organisation", "sequence"), name="one_event_per_sequence"
             )
         ]
+        # A practice's last activity (dashboard, stuck notices) without reading its history.
+        indexes = [models.Index(fields=("practice", "-created_at"), name="event_practice_recent")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.get_verb_display()} ({self.actor_label})"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,41 +96,64 @@ def _csv(rows: list[dashboard.Row]) -> HttpResponse:
 
 @require_GET
 def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
-    """Every practice of the organisation: filtered, sorted and paged in the database."""
+    """Every practice of the organisation: filtered, sorted and paged.
+
+    The table (chart, rows, pager) is the same for everyone in the organisation who asks with
+    the same query while nothing changes, so it is rendered once per snapshot and query and
+    kept with the rows; it holds nothing of the person asking (rendered without the request).
+    """
     membership = membership_of(request.user)
     if not membership.is_team:
         return redirect("wizard:overview", pk=membership.practice_id)
     filters = dashboard.Filters.from_query(request.GET)
+    snapshot = dashboard.Snapshot.of(membership.organisation_id, timezone.now())
     practices = Practice.objects.filter(organisation_id=membership.organisation_id)
-    rows = dashboard.cached_select(membership.organisation_id, practices, filters, timezone.now())
-    histogram = dashboard.step_histogram(rows)
-    rows = dashboard.at_step(rows, filters.step)
     if request.GET.get("format") == "csv":
-        return _csv(rows)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        rows = dashboard.choose(dashboard.rows_for(snapshot, practices), filters)
+        return _csv(dashboard.at_step(rows, filters.step))
     params = request.GET.copy()
     for key in ("page", "format", "fragment"):
         params.pop(key, None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
-    template_name = "wizard/dashboard.html"
+    query_string = params.urlencode()
+    table_key = snapshot.key("table", filters, request.GET.get("page", ""), query_string)
+    table = cache.get(table_key)
+    if table is None:
+        table = _dashboard_table(snapshot, practices, filters, request, params)
+        cache.set(table_key, table, dashboard.CACHE_SECONDS)  # a SafeString, pickled as one
     if request.htmx and request.GET.get("fragment") == "dashboard":
-        template_name += "#dashboard"
+        return HttpResponse(table)
     return render(
         request,
-        template_name,
+        "wizard/dashboard.html",
+        {
+            "table": table,
+            "statuses": dashboard.HEALTH_LABELS.items(),
+            "team": team_of(membership.organisation),
+            "filters": filters,
+            "query_string": query_string,
+            "steps": STEPS,
+        },
+    )
+
+
+def _dashboard_table(snapshot, practices, filters, request, params) -> str:
+    rows = dashboard.choose(dashboard.rows_for(snapshot, practices), filters)
+    histogram = dashboard.step_histogram(rows)
+    rows = dashboard.at_step(rows, filters.step)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    return render_to_string(
+        "wizard/dashboard.html#dashboard",
         {
             "page": page,
             "rows": page.object_list,
             "total": len(rows),
             "histogram": histogram,
             "histogram_max": max((n for _, _, n in histogram), default=0) or 1,
-            "statuses": dashboard.HEALTH_LABELS.items(),
-            "team": team_of(membership.organisation),
             "filters": filters,
             "query_string": params.urlencode(),
             "sort_query": sort_params.urlencode(),
-            "steps": STEPS,
             "columns": COLUMNS,
             "stuck_days": dashboard.stuck_after().days,
         },

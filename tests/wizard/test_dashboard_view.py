@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audits.models import RunStatus, ValidationRun
-from wizard import services
+from wizard import dashboard, services
 from wizard.models import Practice, StepProgress, StepStatus
 from wizard.views_team import PER_PAGE
 
@@ -160,3 +160,56 @@ def test_it_shows_a_change_at_once_despite_the_shared_rows(practice, lead, manag
     )
     signoff.sign_off(progress=progress, actor=manager)
     assert "1 / 15" in client.get(URL).content.decode()
+
+
+def test_one_computation_serves_every_sort_filter_page_and_the_csv(organisation, lead, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _fill(organisation, 30, lead)
+    client = client_for(lead)
+    client.get(URL)
+    for query in ({"sort": "-errors"}, {"status": "blocked", "page": "2"}, {"format": "csv"}):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, query).status_code == 200
+        figures = [q["sql"] for q in captured if "wizard_stepprogress" in q["sql"]]
+        assert figures == [], query
+
+
+def test_a_new_minute_or_event_is_a_new_snapshot(practice):
+    import datetime
+
+    from wizard import events
+    from wizard.models import Verb
+
+    now = datetime.datetime(2026, 11, 25, 9, 30, 5, tzinfo=datetime.UTC)
+    first = dashboard.Snapshot.of(practice.organisation_id, now)
+    assert first == dashboard.Snapshot.of(
+        practice.organisation_id, now + datetime.timedelta(seconds=30)
+    )
+    assert first != dashboard.Snapshot.of(
+        practice.organisation_id, now + datetime.timedelta(seconds=60)
+    )
+    events.record(organisation=practice.organisation, verb=Verb.PRACTICE_UPDATED, practice=practice)
+    after = dashboard.Snapshot.of(practice.organisation_id, now)
+    assert after.sequence == first.sequence + 1 and after != first
+    assert after.at == datetime.datetime(2026, 11, 25, 9, 30, tzinfo=datetime.UTC)
+
+
+def test_another_organisation_asking_the_same_query_gets_its_own_table(
+    practice, other_practice, lead, outsider, client_for
+):
+    query = {"sort": "name", "page": "1"}
+    ours = client_for(lead).get(URL, query).content.decode()
+    theirs = client_for(outsider).get(URL, query).content.decode()
+    assert escape(practice.name) in ours and escape(other_practice.name) not in ours
+    assert escape(other_practice.name) in theirs and escape(practice.name) not in theirs
+
+
+def test_a_cached_table_stays_escaped(organisation, lead, client_for):
+    services.create_practice(organisation=organisation, name="<script>alert(1)</script> & Co")
+    client = client_for(lead)
+    for _ in range(2):  # computed, then from the cache
+        body = client.get(URL).content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in body
