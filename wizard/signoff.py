@@ -166,9 +166,6 @@ def sign_off_blockers(progress: StepProgress) -> list[str]:
     return reasons
 
 
-blockers = sign_off_blockers  # the name the step page used first
-
-
 ACK_LISTED = 200  # acknowledged warnings listed by name in a sign-off; the count is always exact
 
 

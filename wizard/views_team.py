@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
 from audits import export
 from wizard import dashboard, invitations, team
@@ -121,19 +123,23 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
         table = _dashboard_table(snapshot, practices, filters, request, params)
         cache.set(table_key, table, dashboard.CACHE_SECONDS)  # a SafeString, pickled as one
     if request.htmx and request.GET.get("fragment") == "dashboard":
-        return HttpResponse(table)
-    return render(
-        request,
-        "wizard/dashboard.html",
-        {
-            "table": table,
-            "statuses": dashboard.HEALTH_LABELS.items(),
-            "team": team_of(membership.organisation),
-            "filters": filters,
-            "query_string": query_string,
-            "steps": STEPS,
-        },
-    )
+        # The address bar gets the filters, not the fragment: back, reload and sharing the
+        # address give the whole page.
+        response = push_url(HttpResponse(table), f"{request.path}?{query_string}")
+    else:
+        response = render(
+            request,
+            "wizard/dashboard.html",
+            {
+                "table": table,
+                "statuses": dashboard.HEALTH_LABELS.items(),
+                "team": team_of(membership.organisation),
+                "filters": filters,
+                "steps": STEPS,
+            },
+        )
+    patch_vary_headers(response, ("HX-Request",))  # a cache must not give one for the other
+    return response
 
 
 def _dashboard_table(snapshot, practices, filters, request, params) -> str:
@@ -143,6 +149,8 @@ def _dashboard_table(snapshot, practices, filters, request, params) -> str:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     sort_params = params.copy()
     sort_params.pop("sort", None)
+    chart_params = sort_params.copy()
+    chart_params.pop("step", None)
     return render_to_string(
         "wizard/dashboard.html#dashboard",
         {
@@ -154,6 +162,7 @@ def _dashboard_table(snapshot, practices, filters, request, params) -> str:
             "filters": filters,
             "query_string": params.urlencode(),
             "sort_query": sort_params.urlencode(),
+            "chart_query": chart_params.urlencode(),
             "columns": COLUMNS,
             "stuck_days": dashboard.stuck_after().days,
         },

@@ -120,10 +120,16 @@ def test_it_exports_the_filtered_table_as_csv_with_formulas_defused(organisation
 
 
 def test_it_returns_only_the_table_to_htmx(practice, lead, client_for):
-    response = client_for(lead).get(URL, {"fragment": "dashboard"}, headers={"HX-Request": "true"})
+    response = client_for(lead).get(
+        URL, {"status": "blocked", "fragment": "dashboard"}, headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="dashboard">')
     assert "<html" not in body
+    # The address bar shows the filters without the fragment, and caches keep the two apart.
+    assert response["HX-Push-Url"] == f"{URL}?status=blocked"
+    assert "HX-Request" in response["Vary"]
+    assert "HX-Request" in client_for(lead).get(URL)["Vary"]
 
 
 def test_it_pages_the_rows(organisation, lead, client_for):
