@@ -39,6 +39,12 @@ def chromium_page(base_url: str) -> Iterator:
             page.set_default_timeout(15_000)
             yield page
         finally:
+            # Queries made inside this block ran in Playwright's context, which Django gives
+            # connections of its own: close them here, or one stays open and blocks dropping
+            # the test database at the end of the run.
+            from django.db import connections
+
+            connections.close_all()
             browser.close()
 
 
