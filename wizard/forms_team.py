@@ -21,6 +21,11 @@ def team_of(organisation: Organisation):
     )
 
 
+class TeamMembersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class PracticeForm(forms.Form):
     name = forms.CharField(max_length=200)
     target_go_live = forms.DateField(
@@ -29,11 +34,11 @@ class PracticeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_order = forms.ChoiceField(label="Dates in their exports", choices=DateOrder.choices)
-    assignees = forms.ModelMultipleChoiceField(
+    assignees = TeamMembersField(
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Assigned specialists",
+        label="Assigned to",
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):

@@ -269,7 +269,15 @@ def fix_file(onboarding: Onboarding) -> bytes:
 
 
 def file_name(onboarding: Onboarding, fmt: str) -> str:
-    slug = "".join(c if c.isalnum() else "-" for c in onboarding.practice.name.lower()).strip("-")
+    """e.g. liftoff-harbour---co-onboarding-2026-completion-report.pdf: the practice and the
+    onboarding, so last year's report and this year's do not overwrite each other."""
+
+    def slug(text: str) -> str:
+        return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
     stem = {"pdf": "completion-report", "fixes.csv": "name-fixes"}.get(fmt, "findings")
     extension = "csv" if fmt == "fixes.csv" else fmt
-    return f"liftoff-{slug}-{stem}.{extension}"
+    label = slug(onboarding.label)
+    return (
+        f"liftoff-{slug(onboarding.practice.name)}-{label + '-' if label else ''}{stem}.{extension}"
+    )

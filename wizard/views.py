@@ -75,6 +75,7 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "practice": practice,
         "onboarding": onboarding,
+        "earlier_onboardings": practice.onboardings.exclude(pk=onboarding.pk),
         "step": STEPS_BY_KEY.get(request.GET.get("current", "")),
         **_steps_context(onboarding),
     }

@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -194,7 +194,14 @@ def report(request: HtmxHttpRequest, pk: int, fmt: str) -> HttpResponse:
     from wizard import report as completion
 
     practice = get_practice_for_user(request.user, pk)
-    onboarding = practice.current_onboarding()
+    wanted = request.GET.get("onboarding", "")
+    if wanted:
+        # An earlier onboarding (e.g. last year's before a re-check) keeps its report.
+        if not wanted.isdigit():
+            raise Http404("No such onboarding.")
+        onboarding = get_object_or_404(practice.onboardings, pk=int(wanted))
+    else:
+        onboarding = practice.current_onboarding()
     if fmt == "pdf":
         body, content_type = completion.render_pdf(onboarding), "application/pdf"
     elif fmt == "csv":

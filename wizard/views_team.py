@@ -249,7 +249,9 @@ def _invite_or_list(
     back: str,
 ) -> HttpResponse:
     organisation = practice.organisation if practice else membership_of(request.user).organisation
-    form = InviteForm(request.POST or None, roles=roles)
+    # A new team member is a specialist unless the lead chooses otherwise (least access first).
+    initial = {"role": Role.ONBOARDING_SPECIALIST} if Role.ONBOARDING_SPECIALIST in roles else {}
+    form = InviteForm(request.POST or None, roles=roles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             invitations.invite(

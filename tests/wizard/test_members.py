@@ -95,3 +95,8 @@ def test_it_hides_another_organisation_s_member(outsider, lead, client_for):
     assert _remove(client_for(lead), outsider.membership).status_code == 404
     outsider.refresh_from_db()
     assert outsider.is_active
+
+
+def test_the_team_invitation_form_offers_specialist_first(lead, client_for):
+    body = client_for(lead).get(reverse("wizard:team_members")).content.decode()
+    assert '<option value="specialist" selected>Onboarding specialist</option>' in body

@@ -56,8 +56,10 @@ def under_way(practice, manager, lead):
 def test_it_reports_what_was_signed_found_and_waived(practice, client_for, manager, under_way):
     response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
+    label = practice.current_onboarding().label  # "Onboarding <year started>"
     assert response["Content-Disposition"] == (
-        'attachment; filename="liftoff-harbour---co-completion-report.pdf"'
+        f'attachment; filename="liftoff-harbour---co-{label.lower().replace(" ", "-")}'
+        '-completion-report.pdf"'
     )
     text = pdf_text(response.content)
     assert "Harbour & Co" in text and "Summit Onboarding" in text
@@ -219,3 +221,26 @@ def test_it_hides_another_tenants_report(practice, outsider, client_for):
 def test_it_refuses_an_unknown_format(practice, manager, client_for):
     response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "docx"]))
     assert response.status_code == 404
+
+
+def test_an_earlier_onboarding_keeps_its_report(
+    practice, other_practice, client_for, manager, lead, under_way
+):
+    from wizard import services
+
+    earlier = practice.current_onboarding()
+    services.start_onboarding(practice=practice, actor=lead, label="Re-check 2027")
+    client = client_for(manager)
+    url = reverse("wizard:report", args=[practice.pk, "pdf"])
+    current = pdf_text(client.get(url).content)
+    assert "DRAFT — 0 of 15 steps signed" in current and "Re-check 2027" in current
+    response = client.get(url, {"onboarding": earlier.pk})
+    assert "re-check" not in response["Content-Disposition"]
+    before = pdf_text(response.content)
+    assert "DRAFT — 2 of 15 steps signed" in before and earlier.label in before
+    overview = client.get(reverse("wizard:overview", args=[practice.pk])).content.decode()
+    assert f"{url}?onboarding={earlier.pk}" in overview
+    # Only this practice's onboardings, and only numbers.
+    elsewhere = other_practice.current_onboarding().pk
+    assert client.get(url, {"onboarding": elsewhere}).status_code == 404
+    assert client.get(url, {"onboarding": "1 OR 1=1"}).status_code == 404
