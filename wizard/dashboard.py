@@ -126,6 +126,7 @@ class Row:
     assignees: list[str] = field(default_factory=list)
     assignee_ids: frozenset[int] = frozenset()
     steps: list[StepFigures] = field(default_factory=list)  # only those with something open
+    html: str | None = field(default=None, compare=False, repr=False)  # the rendered table row
 
     @property
     def percent(self) -> int:

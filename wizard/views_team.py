@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -147,6 +147,11 @@ def _dashboard_table(snapshot, practices, filters, request, params) -> str:
     histogram = dashboard.step_histogram(rows)
     rows = dashboard.at_step(rows, filters.step)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    row_template = get_template("wizard/dashboard.html#dashboard-row")
+    for row in page.object_list:
+        # Rows are shared by every sort, filter and page of the snapshot: render each once.
+        if row.html is None:
+            row.html = row_template.render({"r": row})
     sort_params = params.copy()
     sort_params.pop("sort", None)
     chart_params = sort_params.copy()
