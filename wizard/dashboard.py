@@ -1,13 +1,13 @@
 """The onboarding team's view of every practice: progress, where each is, what is open, and who
 is stuck.
 
-Every figure is computed by the database as a correlated subquery per practice (its newest
-onboarding's steps, latest runs, waivers, events), so one query gives the whole organisation's
-figures and three more the details (assignees, open figures per step). The number of queries
-never depends on the number of practices (``tests/wizard/test_dashboard_view.py``). Filtering,
-search and sorting then happen in Python over those rows, so one computation per ``Snapshot``
-(the organisation's latest audit event and the minute) serves every sort, filter, page and the
-CSV.
+One query gives every practice's progress, current step, waivers, last activity and health
+(correlated subqueries on its newest onboarding), and three more the details: assignees and the
+open errors and warnings of each step's latest run. The number of queries never depends on the
+number of practices (``tests/wizard/test_dashboard_view.py``). Filtering, search and sorting
+happen in Python over those rows, so one computation per ``Snapshot`` (the organisation's latest
+audit event and the minute) serves every sort, filter, page and the CSV; each process keeps the
+rows of its latest snapshot, and the view caches rendered rows and tables on top.
 """
 
 from __future__ import annotations
