@@ -393,6 +393,23 @@ def execute_run(run_id: int) -> Outcome:
     attempt = claim(run_id)
     if attempt is None:
         return _why_not_claimed(run_id)
+    try:
+        return _execute(run_id, attempt)
+    except OperationalError:
+        # Transient (database restarting, or locked): hand the run back so the task's retry
+        # can claim it at once instead of finding it "running" until the stale sweep.
+        _release(run_id, attempt)
+        raise
+
+
+def _release(run_id: int, attempt: int) -> None:
+    try:
+        _mine(run_id, attempt).update(status=RunStatus.QUEUED)
+    except OperationalError:  # still unreachable: the stale sweep takes the run back later
+        log.warning("could not hand run %s back; the stale sweep will", run_id)
+
+
+def _execute(run_id: int, attempt: int) -> Outcome:
     run = ValidationRun.objects.select_related("practice__organisation", "onboarding").get(
         pk=run_id
     )
@@ -422,9 +439,7 @@ def execute_run(run_id: int) -> Outcome:
     except LoadError as exc:
         return _fail(run, attempt, _load_reason(run, exc))
     except OperationalError:
-        # Transient (database restarting): hand the run back so the task's retry can claim it.
-        _mine(run_id, attempt).update(status=RunStatus.QUEUED)
-        raise
+        raise  # transient: execute_run hands the run back for the retry
     except Exception:
         log.exception("validation run %s crashed", run_id)
         return _fail(run, attempt, CRASH_REASON)

@@ -57,3 +57,30 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     result = _manage("check", DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="liftoff.example.com")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_embedded_database_lets_the_web_and_the_worker_write_at_once(tmp_path):
+    """SQLite file under LIFTOFF_VAR_DIR: write-ahead log and transactions that take the write
+    lock at BEGIN (a read turning into a write is where "database is locked" came from)."""
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])\n"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LIFTOFF_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]

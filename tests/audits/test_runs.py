@@ -157,6 +157,32 @@ def test_it_leaves_a_live_run_to_its_worker(onboarding, clients, rules):
     assert run.status == RunStatus.RUNNING and run.attempts == 1
 
 
+@pytest.mark.parametrize("where", ["_store", "check_files"])
+def test_it_hands_the_run_back_when_the_database_hiccups(
+    onboarding, clients, rules, monkeypatch, where
+):
+    """A transient database error (SQLite "database is locked", PostgreSQL restarting) while
+    checking or storing: the run goes back to the queue, so the task's retry runs it at once
+    rather than finding it "running" until the stale sweep."""
+    from django.db import OperationalError
+
+    run = queued_run(onboarding)
+    real = getattr(runs, where)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(runs, where, locked)
+    with pytest.raises(OperationalError):
+        runs.execute_run(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (RunStatus.QUEUED, 1)
+    monkeypatch.setattr(runs, where, real)
+    assert runs.execute_run(run.pk) == runs.Outcome.DONE  # the retry
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (RunStatus.SUCCEEDED, 2)
+
+
 def test_it_is_quiet_about_a_deleted_run(db):
     assert runs.execute_run(987654) == runs.Outcome.GONE
 
