@@ -13,11 +13,13 @@ rows of its latest snapshot, and the view caches rendered rows and tables on top
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import (
@@ -88,7 +90,7 @@ class Filters:
     def from_query(cls, params) -> Filters:
         def number(key: str) -> int | None:
             raw = params.get(key, "").strip()
-            return int(raw) if raw.isdigit() else None
+            return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None  # ASCII digits only
 
         status = params.get("status", "")
         sort = params.get("sort", "name")
@@ -99,6 +101,21 @@ class Filters:
             step=number("step"),
             archived=params.get("archived") == "1",
             sort=sort if sort.removeprefix("-") in SORTS else "name",
+        )
+
+    def query(self, *, without: tuple[str, ...] = ()) -> str:
+        """The filters as a query string, defaults left out: the one spelling of each view,
+        for links, the address bar and cache keys (unknown parameters never reach them)."""
+        values = {
+            "q": self.q,
+            "status": self.status,
+            "assignee": self.assignee,
+            "step": self.step,
+            "archived": "1" if self.archived else "",
+            "sort": "" if self.sort == "name" else self.sort,
+        }
+        return urlencode(
+            {k: v for k, v in values.items() if k not in without and v not in ("", None)}
         )
 
 
@@ -267,7 +284,9 @@ def choose(rows: list[Row], filters: Filters) -> list[Row]:
     found.sort(key=lambda r: (r.name.casefold(), r.pk))
     column = SORTS[filters.sort.removeprefix("-")]
     if column == "name":
-        return found[::-1] if filters.sort.startswith("-") else found
+        if filters.sort.startswith("-"):  # stable: namesakes stay in creation order
+            found.sort(key=lambda r: r.name.casefold(), reverse=True)
+        return found
     present = [r for r in found if getattr(r, column) is not None]
     present.sort(key=lambda r: getattr(r, column), reverse=filters.sort.startswith("-"))
     return present + [r for r in found if getattr(r, column) is None]

@@ -269,15 +269,15 @@ def fix_file(onboarding: Onboarding) -> bytes:
 
 
 def file_name(onboarding: Onboarding, fmt: str) -> str:
-    """e.g. liftoff-harbour---co-onboarding-2026-completion-report.pdf: the practice and the
-    onboarding, so last year's report and this year's do not overwrite each other."""
+    """e.g. liftoff-harbour---co-onboarding-2026-20261125-completion-report.pdf: the practice,
+    the onboarding and the day it started, so two onboardings' reports do not overwrite each
+    other."""
 
     def slug(text: str) -> str:
         return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
     stem = {"pdf": "completion-report", "fixes.csv": "name-fixes"}.get(fmt, "findings")
     extension = "csv" if fmt == "fixes.csv" else fmt
-    label = slug(onboarding.label)
-    return (
-        f"liftoff-{slug(onboarding.practice.name)}-{label + '-' if label else ''}{stem}.{extension}"
-    )
+    started = f"{timezone.localtime(onboarding.started_at):%Y%m%d}"
+    parts = (slug(onboarding.practice.name), slug(onboarding.label), started, stem)
+    return f"liftoff-{'-'.join(p for p in parts if p)}.{extension}"

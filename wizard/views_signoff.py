@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -197,7 +199,7 @@ def report(request: HtmxHttpRequest, pk: int, fmt: str) -> HttpResponse:
     wanted = request.GET.get("onboarding", "")
     if wanted:
         # An earlier onboarding (e.g. last year's before a re-check) keeps its report.
-        if not wanted.isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", wanted):
             raise Http404("No such onboarding.")
         onboarding = get_object_or_404(practice.onboardings, pk=int(wanted))
     else:
@@ -215,5 +217,6 @@ def report(request: HtmxHttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("No such format.")
     response = HttpResponse(body, content_type=content_type)
     name = completion.file_name(onboarding, fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # RFC 6266: an ASCII fallback and the UTF-8 name, so "Müller & Co" survives the download.
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -110,22 +110,24 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     filters = dashboard.Filters.from_query(request.GET)
     snapshot = dashboard.Snapshot.of(membership.organisation_id, timezone.now())
     practices = Practice.objects.filter(organisation_id=membership.organisation_id)
+    chosen = dashboard.choose(dashboard.rows_for(snapshot, practices), filters)
+    shown = dashboard.at_step(chosen, filters.step)
     if request.GET.get("format") == "csv":
-        rows = dashboard.choose(dashboard.rows_for(snapshot, practices), filters)
-        return _csv(dashboard.at_step(rows, filters.step))
-    params = request.GET.copy()
-    for key in ("page", "format", "fragment"):
-        params.pop(key, None)
-    query_string = params.urlencode()
-    table_key = snapshot.key("table", filters, request.GET.get("page", ""), query_string)
+        return _csv(shown)
+    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    # Keyed on what the table shows, never on raw parameters: junk cannot fill the cache.
+    table_key = snapshot.key("table", filters, page.number)
     table = cache.get(table_key)
     if table is None:
-        table = _dashboard_table(snapshot, practices, filters, request, params)
+        table = _dashboard_table(filters, chosen, page)
         cache.set(table_key, table, dashboard.CACHE_SECONDS)  # a SafeString, pickled as one
     if request.htmx and request.GET.get("fragment") == "dashboard":
         # The address bar gets the filters, not the fragment: back, reload and sharing the
         # address give the whole page.
-        response = push_url(HttpResponse(table), f"{request.path}?{query_string}")
+        query = filters.query()
+        response = push_url(
+            HttpResponse(table), f"{request.path}?{query}" if query else request.path
+        )
     else:
         response = render(
             request,
@@ -142,32 +144,26 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _dashboard_table(snapshot, practices, filters, request, params) -> str:
-    rows = dashboard.choose(dashboard.rows_for(snapshot, practices), filters)
-    histogram = dashboard.step_histogram(rows)
-    rows = dashboard.at_step(rows, filters.step)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+def _dashboard_table(filters: dashboard.Filters, chosen: list[dashboard.Row], page) -> str:
+    """The chart (over every step), the page of rows and the pager, as HTML."""
+    histogram = dashboard.step_histogram(chosen)
     row_template = get_template("wizard/dashboard.html#dashboard-row")
     for row in page.object_list:
         # Rows are shared by every sort, filter and page of the snapshot: render each once.
         if row.html is None:
             row.html = row_template.render({"r": row})
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
-    chart_params = sort_params.copy()
-    chart_params.pop("step", None)
     return render_to_string(
         "wizard/dashboard.html#dashboard",
         {
             "page": page,
             "rows": page.object_list,
-            "total": len(rows),
+            "total": page.paginator.count,
             "histogram": histogram,
             "histogram_max": max((n for _, _, n in histogram), default=0) or 1,
             "filters": filters,
-            "query_string": params.urlencode(),
-            "sort_query": sort_params.urlencode(),
-            "chart_query": chart_params.urlencode(),
+            "query_string": filters.query(),
+            "sort_query": filters.query(without=("sort",)),
+            "chart_query": filters.query(without=("sort", "step")),
             "columns": COLUMNS,
             "stuck_days": dashboard.stuck_after().days,
         },

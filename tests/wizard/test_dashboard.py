@@ -243,3 +243,26 @@ def test_it_counts_practices_at_each_step(three):
     histogram = dashboard.step_histogram(rows)
     assert [(n, c) for n, _, c in histogram[:4]] == [(1, 2), (2, 0), (3, 1), (4, 0)]
     assert len(histogram) == 15
+
+
+def test_namesakes_keep_their_creation_order_both_ways(organisation):
+    first = Practice.objects.create(organisation=organisation, name="Twin Accounts")
+    second = Practice.objects.create(organisation=organisation, name="twin accounts")
+    for sort in ("name", "-name"):
+        rows = dashboard.select(Practice.objects.all(), dashboard.Filters(sort=sort), NOW)
+        assert [r.pk for r in rows] == [first.pk, second.pk], sort
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "9" * 5000, "-1", "1e3"])
+def test_it_ignores_numbers_that_are_not_plain_digits(raw):
+    from django.http import QueryDict
+
+    filters = dashboard.Filters.from_query(QueryDict(f"assignee={raw}&step={raw}"))
+    assert (filters.assignee, filters.step) == (None, None)
+
+
+def test_it_spells_each_view_one_way():
+    filters = dashboard.Filters(q="a&b", status="stuck", assignee=0, sort="-errors")
+    assert filters.query() == "q=a%26b&status=stuck&assignee=0&sort=-errors"
+    assert filters.query(without=("sort", "q")) == "status=stuck&assignee=0"
+    assert dashboard.Filters().query() == ""

@@ -2,6 +2,7 @@
 signed), findings as CSV/XLSX with formula injection defused, and the name-fix file."""
 
 import csv
+import datetime
 import io
 import uuid
 import zipfile
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from audits.models import RunStatus
@@ -56,10 +58,10 @@ def under_way(practice, manager, lead):
 def test_it_reports_what_was_signed_found_and_waived(practice, client_for, manager, under_way):
     response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
-    label = practice.current_onboarding().label  # "Onboarding <year started>"
+    onboarding = practice.current_onboarding()  # "Onboarding <year>", started today
     assert response["Content-Disposition"] == (
-        f'attachment; filename="liftoff-harbour---co-{label.lower().replace(" ", "-")}'
-        '-completion-report.pdf"'
+        f'attachment; filename="liftoff-harbour---co-{onboarding.label.lower().replace(" ", "-")}'
+        f'-{timezone.localtime(onboarding.started_at):%Y%m%d}-completion-report.pdf"'
     )
     text = pdf_text(response.content)
     assert "Harbour & Co" in text and "Summit Onboarding" in text
@@ -243,4 +245,25 @@ def test_an_earlier_onboarding_keeps_its_report(
     # Only this practice's onboardings, and only numbers.
     elsewhere = other_practice.current_onboarding().pk
     assert client.get(url, {"onboarding": elsewhere}).status_code == 404
-    assert client.get(url, {"onboarding": "1 OR 1=1"}).status_code == 404
+    for junk in ("1 OR 1=1", "²", "9" * 5000, "-1"):
+        assert client.get(url, {"onboarding": junk}).status_code == 404
+
+
+def test_two_onboardings_of_a_year_get_different_file_names(practice, lead):
+    from wizard import services
+
+    first = practice.current_onboarding()
+    second = services.start_onboarding(practice=practice, actor=lead)
+    second.started_at += datetime.timedelta(days=1)
+    assert first.label == second.label
+    assert report.file_name(first, "pdf") != report.file_name(second, "pdf")
+
+
+def test_a_practice_name_beyond_ascii_survives_the_download(organisation, client_for, lead):
+    from wizard import services
+
+    practice = services.create_practice(organisation=organisation, name="Müller & Søn")
+    response = client_for(lead).get(reverse("wizard:report", args=[practice.pk, "csv"]))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''liftoff-m%C3%BCller---s%C3%B8n-")
+    assert disposition.endswith("-findings.csv")
