@@ -352,6 +352,14 @@ def rows_for(snapshot: Snapshot, practices: QuerySet[Practice]) -> list[Row]:
     if held is not None and held[0] == snapshot:
         return held[1]
     rows = compute(practices, snapshot.at)
+    if held is not None and held[0].minute == snapshot.minute:
+        # A change usually touches one practice: rows whose figures are the same as a moment
+        # ago keep their rendered HTML (it only depends on the row and the minute).
+        before = {r.pk: r for r in held[1]}
+        for row in rows:
+            previous = before.get(row.pk)
+            if previous is not None and previous == row:
+                row.html = previous.html
     with _memo_lock:
         _memo.pop(snapshot.organisation_id, None)
         while len(_memo) >= MEMO_ORGANISATIONS:

@@ -273,3 +273,33 @@ def test_a_cached_table_stays_escaped(organisation, lead, client_for, frozen):
         assert cache.get(key) in body
         assert "<script>alert(1)</script>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in body
+
+
+def test_a_change_renders_again_only_the_rows_it_changed(organisation, lead, client_for, frozen):
+    from wizard import events
+    from wizard.models import Verb
+
+    _fill(organisation, 3, lead)
+    client = client_for(lead)
+    client.get(URL)
+    practices = Practice.objects.filter(organisation=organisation)
+    before = {
+        r.pk: r
+        for r in dashboard.rows_for(dashboard.Snapshot.of(organisation.pk, frozen), practices)
+    }
+    renamed, *others = practices.order_by("name")
+    Practice.objects.filter(pk=renamed.pk).update(name="Renamed Partners")
+    events.record(organisation=organisation, verb=Verb.PRACTICE_UPDATED, practice=renamed)
+    body = client.get(URL).content.decode()
+    assert "Renamed Partners" in body
+    after = {
+        r.pk: r
+        for r in dashboard.rows_for(dashboard.Snapshot.of(organisation.pk, frozen), practices)
+    }
+    assert "Renamed Partners" in after[renamed.pk].html
+    assert after[renamed.pk].html != before[renamed.pk].html
+    for other in others:  # the very same rendering, carried over
+        assert (
+            after[other.pk] is not before[other.pk]
+            and after[other.pk].html is before[other.pk].html
+        )
