@@ -60,6 +60,7 @@ def test_it_uses_the_same_queries_for_5_and_50_practices(organisation, lead, cli
     counted = []
     for n in (5, 50):
         _fill(organisation, n, lead)
+        dashboard.clear_cache()  # each a full computation (a patch would add its events query)
         with CaptureQueriesContext(connection) as captured:
             client.get(URL, {"page": "1"})
         counted.append(len(captured))
@@ -299,7 +300,4 @@ def test_a_change_renders_again_only_the_rows_it_changed(organisation, lead, cli
     assert "Renamed Partners" in after[renamed.pk].html
     assert after[renamed.pk].html != before[renamed.pk].html
     for other in others:  # the very same rendering, carried over
-        assert (
-            after[other.pk] is not before[other.pk]
-            and after[other.pk].html is before[other.pk].html
-        )
+        assert after[other.pk].html is before[other.pk].html
