@@ -101,8 +101,8 @@ def dashboard_view(request: HtmxHttpRequest) -> HttpResponse:
     """Every practice of the organisation: filtered, sorted and paged.
 
     The table (chart, rows, pager) is the same for everyone in the organisation who asks with
-    the same query while nothing changes, so it is rendered once per snapshot and query and
-    kept with the rows; it holds nothing of the person asking (rendered without the request).
+    the same filters while nothing changes, so it is rendered once per snapshot, filters and
+    page and cached; it holds nothing of the person asking (rendered without the request).
     """
     membership = membership_of(request.user)
     if not membership.is_team:
