@@ -38,19 +38,17 @@ class AdHocLookingJob(Rule):
         for index in jobs.df.index[by_name | stray]:
             if by_name[index]:
                 message = f'The job "{name[index]}" ({clients[index]}) looks like an ad hoc job.'
-                value, column = name[index], jobs.header("name")
+                value, field_name = name[index], "name"
             else:
                 message = (
                     f'Job {job_nos[index]} has the Client Order No. "{order[index]}", '
                     "which matches no Ignition proposal."
                 )
-                value, column = order[index], jobs.header("client_order_no")
+                value, field_name = order[index], "client_order_no"
             yield self.finding(
                 message,
                 hint=hint,
-                file=jobs.file,
-                rows=(int(jobs.rows[index]),),
-                column=column,
+                **jobs.at(index, field_name),
                 value=value,
             )
 

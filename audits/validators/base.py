@@ -131,6 +131,15 @@ class Table:
     def rows(self) -> pd.Series:
         return self.df[ROW]
 
+    def at(self, index: Any, field_name: str) -> dict[str, Any]:
+        """Where a finding about one cell points (file, row number as the user counts it,
+        column header as in their file), for ``Rule.finding(..., **table.at(index, field))``."""
+        return {
+            "file": self.file,
+            "rows": (int(self.rows[index]),),
+            "column": self.header(field_name),
+        }
+
 
 @dataclass
 class Context:

@@ -96,9 +96,7 @@ class _NameRule(Rule):
             yield self.finding(
                 MESSAGES[self.code].format(name=name, expected=expected),
                 hint=HINTS[self.code].format(suggestion=suggestion, where=WHERE),
-                file=t.file,
-                rows=(int(t.rows[index]),),
-                column=t.header("name"),
+                **t.at(index, "name"),
                 value=name,
                 suggestion=suggestion,
             )

@@ -102,9 +102,7 @@ class CodeInName(Rule):
                 hint=f'Rename it "{stripped}" in {WHERE} and keep the code in the Client Code '
                 "field (archive the client instead of marking it old). Ignition and Xero match "
                 "clients on the name as typed, so the code would stop them linking.",
-                file=t.file,
-                rows=(int(t.rows[index]),),
-                column=t.header("name"),
+                **t.at(index, "name"),
                 value=name,
                 suggestion=stripped,
             )
@@ -135,9 +133,7 @@ class DiffersOnlyByCode(Rule):
                 message,
                 hint=f'Use "{clean}" in both: rename it in {where}, so the names match exactly '
                 "and Ignition links the client.",
-                file=t.file,
-                rows=(int(t.rows[index]),),
-                column=t.header("name"),
+                **t.at(index, "name"),
                 value=value,
                 suggestion=clean,
                 related=(Related(file, rows),),

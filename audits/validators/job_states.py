@@ -175,9 +175,7 @@ class NonStandardStateOnBilledJob(Rule):
                 "XPM will not allocate its invoices to it.",
                 hint=f"Move the job to a state of type Standard, or change the state's type in "
                 f"{WHERE}. Invoices for a job that is not Standard land on the client instead.",
-                file=jobs.file,
-                rows=(int(jobs.rows[index]),),
-                column=jobs.header("state"),
+                **jobs.at(index, "state"),
                 value=str(state[index]),
                 related=_related(invoice_file, invoice_rows, job_no_col[index], order[index]),
             )

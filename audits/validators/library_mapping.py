@@ -36,9 +36,7 @@ class RecurringServiceUnmapped(Rule):
                 f'The recurring service "{service}" has no XPM job template, so accepting a '
                 "proposal for it deploys no job.",
                 hint=f"Map it to its XPM job template in {WHERE}.",
-                file=s.file,
-                rows=(int(s.rows[index]),),
-                column=s.header("xpm_job_template"),
+                **s.at(index, "xpm_job_template"),
                 value=service,
             )
 
@@ -59,9 +57,7 @@ class MappedTemplateMissing(Rule):
                 f'The service "{service}" is mapped to the job template "{name}", which is not in '
                 "the XPM templates export.",
                 hint=f"Create the template in XPM or map the service to an existing one in {WHERE}.",
-                file=s.file,
-                rows=(int(s.rows[index]),),
-                column=s.header("xpm_job_template"),
+                **s.at(index, "xpm_job_template"),
                 value=name,
             )
 
@@ -80,9 +76,7 @@ class OneOffServiceUnmapped(Rule):
                 f'The one-off service "{service}" has no XPM job template.',
                 hint="If its work should be tracked as a job, map a template in "
                 f"{WHERE}; if not, acknowledge this warning.",
-                file=s.file,
-                rows=(int(s.rows[index]),),
-                column=s.header("xpm_job_template"),
+                **s.at(index, "xpm_job_template"),
                 value=service,
             )
 

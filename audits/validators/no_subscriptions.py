@@ -42,9 +42,7 @@ class PassThroughInRecurringProposal(Rule):
                 "a recurring proposal; it will land on the annual job.",
                 hint="Bill subscriptions and disbursements outside the annual proposal (their own "
                 f"proposal or a direct Xero invoice to a disbursements account): {WHERE}.",
-                file=p.file,
-                rows=(int(p.rows[index]),),
-                column=p.header("service"),
+                **p.at(index, "service"),
                 value=service[index],
             )
 

@@ -101,9 +101,7 @@ class ManagerNotInTeam(Rule):
                 f"of {clients[key]} client(s), but is not an Ignition team member.",
                 hint=f"Invite {name} to Ignition and link their XPM user in {WHERE}; until then "
                 "Ignition drops them from deployed jobs and deployment can fail.",
-                file=staff.file,
-                rows=(int(staff.rows[index]),),
-                column=staff.header("name"),
+                **staff.at(index, "name"),
                 value=name,
             )
         # Someone the jobs or clients name who is not even in the staff export (a former or
@@ -142,9 +140,7 @@ class TeamMemberUnlinked(Rule):
             yield self.finding(
                 f"The Ignition team member {name} is not linked to an XPM user.",
                 hint=f"Link their XPM user in {WHERE}.",
-                file=team.file,
-                rows=(int(team.rows[index]),),
-                column=team.header("xpm_user"),
+                **team.at(index, "xpm_user"),
                 value=name,
                 suggestion=name,
             )
@@ -167,9 +163,7 @@ class IdleStaffNotInTeam(Rule):
             yield self.finding(
                 f"The XPM staff member {name} is not an Ignition team member; they {detail}.",
                 hint=f"If they will manage work, add them to Ignition and link them in {WHERE}.",
-                file=staff.file,
-                rows=(int(staff.rows[index]),),
-                column=staff.header("name"),
+                **staff.at(index, "name"),
                 value=name,
             )
 
