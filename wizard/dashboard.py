@@ -15,7 +15,6 @@ view caches rendered tables on top.
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from audits.models import RunStatus, ValidationRun
 from wizard.checklist import STEPS
+from wizard.http import plain_int
 from wizard.models import AuditEvent, Onboarding, Practice, StepProgress, StepStatus, Waiver
 
 
@@ -91,8 +91,7 @@ class Filters:
     @classmethod
     def from_query(cls, params) -> Filters:
         def number(key: str) -> int | None:
-            raw = params.get(key, "").strip()
-            return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None  # ASCII digits only
+            return plain_int(params.get(key, "").strip())
 
         status = params.get("status", "")
         sort = params.get("sort", "name")
@@ -353,13 +352,12 @@ def rows_for(snapshot: Snapshot, practices: QuerySet[Practice]) -> list[Row]:
     held = _memo.get(snapshot.organisation_id)
     if held is not None and held[0] == snapshot:
         return held[1]
-    rows = None
-    if held is not None and held[0].minute == snapshot.minute:
-        rows = _patched(held[0], held[1], snapshot, practices)
+    same_minute = held is not None and held[0].minute == snapshot.minute
+    rows = _patched(held[0], held[1], snapshot, practices) if same_minute else None
     if rows is None:
         rows = compute(practices, snapshot.at)
-        if held is not None and held[0].minute == snapshot.minute:
-            _keep_html(held[1], rows)
+    if same_minute:
+        _keep_html(held[1], rows)
     with _memo_lock:
         _memo.pop(snapshot.organisation_id, None)
         while len(_memo) >= MEMO_ORGANISATIONS:
@@ -405,7 +403,6 @@ def _patched(
         if r.pk not in changed or r.pk in fresh  # a practice gone since is dropped
     ]
     patched.extend(fresh.values())  # practices created since
-    _keep_html(rows, patched)
     return patched
 
 

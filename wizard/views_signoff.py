@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from audits.models import Finding, RunStatus, ValidationRun
 from wizard import signoff
 from wizard.access import Action, can, get_practice_for_user
 from wizard.checklist import STEPS_BY_KEY, get_step
-from wizard.http import HtmxHttpRequest
+from wizard.http import HtmxHttpRequest, plain_int
 from wizard.models import SignOff
 from wizard.report import RENAME_ITEMS
 
@@ -199,9 +198,10 @@ def report(request: HtmxHttpRequest, pk: int, fmt: str) -> HttpResponse:
     wanted = request.GET.get("onboarding", "")
     if wanted:
         # An earlier onboarding (e.g. last year's before a re-check) keeps its report.
-        if not re.fullmatch(r"[0-9]{1,18}", wanted):
+        onboarding_id = plain_int(wanted, digits=18)
+        if onboarding_id is None:
             raise Http404("No such onboarding.")
-        onboarding = get_object_or_404(practice.onboardings, pk=int(wanted))
+        onboarding = get_object_or_404(practice.onboardings, pk=onboarding_id)
     else:
         onboarding = practice.current_onboarding()
     if fmt == "pdf":
