@@ -4,33 +4,33 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
-from audits import runs
-
-try:  # the broker's own connection errors, retried like a database hiccup
-    from kombu.exceptions import OperationalError as BrokerError
-except ImportError:  # pragma: no cover
-    BrokerError = OperationalError
+from audits.runs import execution
 
 
 @shared_task(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
+    # The broker's own connection errors are retried like a database hiccup.
     autoretry_for=(OperationalError, BrokerError, ConnectionError),
     max_retries=3,
     retry_backoff=True,
     retry_jitter=True,
 )
 def run_validation(self, run_id: int) -> str:
-    outcome = runs.execute_run(run_id)
-    if outcome == runs.Outcome.BUSY and not self.request.is_eager:
+    outcome = execution.execute_run(run_id)
+    if outcome == execution.Outcome.BUSY and not self.request.is_eager:
         # Another worker holds the run. If that worker died (the message came back to us because
         # it was killed), the heartbeat goes stale; look again then, and take the run over.
-        run_validation.apply_async((run_id,), countdown=runs.stale_after().total_seconds() + 1)
+        run_validation.apply_async((run_id,), countdown=execution.stale_after().total_seconds() + 1)
     return outcome.value
 
 
 @shared_task(acks_late=True)
 def sweep_stale_runs() -> dict[str, int]:
-    return runs.sweep_stale_runs()
+    swept = execution.sweep_stale_runs()
+    for run_id in swept.to_send:
+        run_validation.delay(run_id)
+    return swept.counts()

@@ -30,9 +30,8 @@ from audits.loading import (
     read_header,
 )
 from audits.models import ColumnMapping, StoredFile, Upload, UploadStatus
-from audits.runs import settings_limits
-from wizard import events
-from wizard.models import Verb
+from audits.runs.checking import settings_limits
+from audits.signals import mapping_saved, upload_finished
 
 NEEDS_MAPPING = {"missing_required", "ambiguous_kind", "unknown_kind"}
 CHUNK = 1024 * 1024
@@ -262,7 +261,7 @@ def save_mapping(*, upload: Upload, kind: str, mapping: dict[str, str], actor) -
         header_signature=header_signature(header.headers),
         defaults={"kind": kind, "mapping": mapping, "created_by": actor},
     )
-    _event(upload, Verb.MAPPING_SAVED, actor, {"kind": kind, "mapping": mapping})
+    mapping_saved.send(Upload, upload=upload, actor=actor, kind=kind, mapping=mapping)
     _load(upload, data, kind=kind, mapping=mapping, accept_bad_rows=False)
     return _finish(upload, actor)
 
@@ -288,42 +287,5 @@ def _finish(upload: Upload, actor) -> Upload:
                 status=UploadStatus.ACCEPTED,
                 superseded_at__isnull=True,
             ).exclude(pk=upload.pk).update(superseded_at=timezone.now())
-            _event(
-                upload,
-                Verb.UPLOADED,
-                actor,
-                {"kind": upload.kind, "rows": upload.rows, "sha256": upload.stored_file.sha256},
-            )
-            _after_accept(upload, actor)
-        elif upload.status == UploadStatus.REJECTED:
-            _event(upload, Verb.UPLOAD_REJECTED, actor, {"reason": upload.error.get("message")})
-    from wizard import status
-
-    status.refresh_all(upload.onboarding)
+        upload_finished.send(Upload, upload=upload, actor=actor)
     return upload
-
-
-def _after_accept(upload: Upload, actor) -> None:
-    from audits.runs import start_runs_for_kinds
-    from wizard import signoff
-
-    kinds = {upload.kind}
-    signoff.mark_stale(
-        onboarding=upload.onboarding,
-        kinds=kinds,
-        actor=actor,
-        reason=f"New {KINDS[upload.kind].label} export uploaded ({upload.original_name}).",
-    )
-    start_runs_for_kinds(onboarding=upload.onboarding, kinds=kinds, actor=actor)
-
-
-def _event(upload: Upload, verb: Verb, actor, details: dict) -> None:
-    events.record(
-        organisation=upload.practice.organisation,
-        practice=upload.practice,
-        onboarding=upload.onboarding,
-        step_key=upload.step_key,
-        verb=verb,
-        actor=actor,
-        details={"file": upload.original_name, **details},
-    )

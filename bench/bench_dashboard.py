@@ -82,7 +82,6 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from audits.models import RunStatus, ValidationRun
-    from wizard import services
     from wizard.checklist import STEPS
     from wizard.models import (
         AuditEvent,
@@ -94,6 +93,7 @@ def main() -> None:
         Verb,
         Waiver,
     )
+    from wizard.practices.services import create_practice
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -111,7 +111,7 @@ def main() -> None:
         team.append(user)
     runs, waivers = [], []
     for i in range(PRACTICES):
-        practice = services.create_practice(organisation=organisation, name=f"Practice {i:04d}")
+        practice = create_practice(organisation=organisation, name=f"Practice {i:04d}")
         onboarding = practice.current_onboarding()
         StepProgress.objects.filter(onboarding=onboarding, number__lte=i % 15).update(
             status=statuses[i % len(statuses)]
@@ -178,7 +178,7 @@ def main() -> None:
             f"{took:.0f} ms in-process (DEBUG query logging on)"
         )
 
-    from wizard import dashboard
+    from wizard.dashboard import figures as dashboard
 
     practices = organisation.practices.all()
     took = []

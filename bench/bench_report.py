@@ -52,13 +52,16 @@ def build():
 
     from audits.models import Finding, RunStatus, Upload, UploadStatus, ValidationRun
     from audits.uploads import store_file
-    from wizard import services, signoff, status
+    from wizard import status
     from wizard.models import Membership, Organisation, Role
+    from wizard.practices.services import create_practice
+    from wizard.signoff import services as signoff
+    from wizard.steps.services import record_attestation
 
     organisation = Organisation.objects.create(
         name="Summit Onboarding", slug=f"bench-{time.time_ns()}"
     )
-    practice = services.create_practice(organisation=organisation, name="Harbour & Co Accountants")
+    practice = create_practice(organisation=organisation, name="Harbour & Co Accountants")
     manager = get_user_model().objects.create_user(
         username=f"ann-{uuid.uuid4().hex[:6]}", first_name="Ann", last_name="Lee"
     )
@@ -68,7 +71,7 @@ def build():
     onboarding = practice.current_onboarding()
     for key in ("api-access", "sync-direction"):
         progress = onboarding.steps.get(step_key=key)
-        services.record_attestation(
+        record_attestation(
             progress=progress, actor=manager, checked_by="Ann Lee", checked_on=date.today()
         )
         signoff.sign_off(progress=progress, actor=manager, submission_token=uuid.uuid4())
@@ -135,7 +138,7 @@ def main() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     from audits.models import Finding
-    from wizard import report
+    from wizard.report import services as report
 
     onboarding = build()
     stored = Finding.objects.filter(run__onboarding=onboarding).count()

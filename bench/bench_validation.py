@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_validation.py [--clients 100000] [--seed 7] [--findings 50000]
 
 1. Generates (audits/generator.py, cached under var/bench/) a practice of ``--clients`` clients,
-   then runs every step's rules through ``audits.runs.check_files`` (the function the worker and
+   then runs every step's rules through ``audits.runs.checking.check_files`` (the function the worker and
    ``manage.py validate`` share) and prints wall time, peak RSS and per-rule timings.
    Targets: <= 60 s and <= 1.5 GiB for 100,000 clients.
 2. Creates a throw-away test database, stores a run with ``--findings`` findings, and renders its
@@ -50,7 +50,8 @@ def generated(clients: int, seed: int, problems: str) -> Path:
 def bench_validation(folder: Path) -> None:
     from audits import generator
     from audits.loading import LoadLimits
-    from audits.runs import InputFile, check_files, folded_state_map
+    from audits.runs.checking import InputFile, check_files
+    from audits.runs.state_map import folded_state_map
 
     inputs = [
         InputFile(name=name, data=(folder / name).read_bytes(), kind=kind)
@@ -93,8 +94,8 @@ def bench_findings_page(count: int) -> None:
     from django.urls import reverse
 
     from audits.models import Finding, RunStatus, ValidationRun
-    from wizard import services
     from wizard.models import Membership, Organisation, Role
+    from wizard.practices.services import create_practice
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -103,7 +104,7 @@ def bench_findings_page(count: int) -> None:
         from django.contrib.auth import get_user_model
 
         organisation = Organisation.objects.create(name="Bench", slug="bench")
-        practice = services.create_practice(organisation=organisation, name="Bench & Co")
+        practice = create_practice(organisation=organisation, name="Bench & Co")
         user = get_user_model().objects.create_user("bench@example.com")
         Membership.objects.create(
             user=user, organisation=organisation, practice=practice, role=Role.PRACTICE_MANAGER
@@ -146,7 +147,7 @@ def bench_findings_page(count: int) -> None:
             print(f"stored {n:,} findings in {time.perf_counter() - started:.1f} s")
         client = Client()
         client.force_login(user)
-        url = reverse("audits:findings", args=(practice.pk, runs[-1].pk))
+        url = reverse("wizard:findings", args=(practice.pk, runs[-1].pk))
         for label, query in (
             ("first page", ""),
             ("severity=warning", "?severity=warning"),
@@ -162,7 +163,7 @@ def bench_findings_page(count: int) -> None:
                 f"{len(queries)} queries, {len(response.content) / 1024:.0f} KiB"
             )
         started = time.perf_counter()
-        response = client.get(reverse("audits:findings_csv", args=(practice.pk, runs[-1].pk)))
+        response = client.get(reverse("wizard:findings_csv", args=(practice.pk, runs[-1].pk)))
         print(
             f"CSV of {count:,} findings: {time.perf_counter() - started:.2f} s, "
             f"{len(response.content) / 1e6:.1f} MB"

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from wizard import views as wizard_views
+from wizard.steps import views as steps
 
 urlpatterns = [
-    path("", wizard_views.home, name="home"),
+    path("", steps.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -19,6 +19,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("wizard.urls")),
-    path("", include("audits.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from config.celery import app as celery_app
-from wizard import services
 from wizard.models import Membership, Organisation, Practice, Role
+from wizard.practices.services import create_practice
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PASSWORD = "correct-horse-battery-staple"
@@ -42,7 +42,7 @@ def _isolated_media(settings, tmp_path):
 def _empty_cache():
     from django.core.cache import cache
 
-    from wizard import dashboard
+    from wizard.dashboard import figures as dashboard
 
     cache.clear()  # ids repeat after each test's rollback: a cached page must not outlive it
     dashboard.clear_cache()
@@ -80,7 +80,7 @@ def organisation(db) -> Organisation:
 
 @pytest.fixture
 def practice(organisation) -> Practice:
-    return services.create_practice(organisation=organisation, name="Harbour & Co")
+    return create_practice(organisation=organisation, name="Harbour & Co")
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def other_organisation(db) -> Organisation:
 
 @pytest.fixture
 def other_practice(other_organisation) -> Practice:
-    return services.create_practice(organisation=other_organisation, name="Elsewhere Partners")
+    return create_practice(organisation=other_organisation, name="Elsewhere Partners")
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ class WorkerProcess:
                 "-m",
                 "celery",
                 "-A",
-                "config",
+                "tests.worker_app",
                 "worker",
                 "--queues",
                 self.queue,

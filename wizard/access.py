@@ -1,16 +1,29 @@
-"""Every query that reaches practice data goes through here. Another tenant's object is a 404,
-never a 403 that would confirm it exists; a 403 is only for a role lacking a permission inside
-its own tenant."""
+"""Every query that reaches tenant data goes through here: one helper per tenant-scoped model
+(practice, onboarding, upload, run, finding, member, invitation), each returning the object or
+raising 404. Another tenant's object is a 404, never a 403 that would confirm it exists; a 403 is
+only for a role lacking a permission inside its own tenant."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from wizard.models import Membership, Practice, Role
+from audits.models import Finding, Upload, ValidationRun
+from wizard.models import (
+    TEAM_ROLES,
+    Invitation,
+    Membership,
+    Onboarding,
+    Organisation,
+    Practice,
+    Role,
+    SignOff,
+    StepProgress,
+)
 
 
 class Action(StrEnum):
@@ -72,3 +85,114 @@ def can(user, action: Action) -> bool:
 def require(user, action: Action) -> None:
     if not can(user, action):
         raise PermissionDenied(f"Your role cannot {action.value.replace('_', ' ')}.")
+
+
+def practices_of_organisation(membership: Membership) -> QuerySet[Practice]:
+    """Every practice of the member's organisation (the team's dashboard)."""
+    return Practice.objects.filter(organisation_id=membership.organisation_id)
+
+
+def current_onboarding(practice: Practice) -> Onboarding:
+    """The practice's onboarding in progress. Every practice is created with one
+    (``practices.services.create_practice``); one without is a 404, never created on a GET."""
+    onboarding = practice.current_onboarding()
+    if onboarding is None:
+        raise Http404("This practice has no onboarding.")
+    return onboarding
+
+
+def get_onboarding_of(practice: Practice, pk: int) -> Onboarding:
+    """One of this practice's onboardings, current or earlier (its report stays available)."""
+    onboarding = practice.onboardings.filter(pk=pk).first()
+    if onboarding is None:
+        raise Http404("No such onboarding.")
+    return onboarding
+
+
+def get_upload(practice: Practice, onboarding: Onboarding, pk: int) -> Upload:
+    upload = (
+        Upload.objects.filter(pk=pk, practice=practice, onboarding=onboarding)
+        .select_related("stored_file")
+        .first()
+    )
+    if upload is None:
+        raise Http404("No such upload.")
+    return upload
+
+
+def get_run(practice: Practice, pk: int) -> ValidationRun:
+    run = (
+        ValidationRun.objects.filter(practice=practice, pk=pk).select_related("onboarding").first()
+    )
+    if run is None:
+        raise Http404("No such check.")
+    return run
+
+
+def get_finding(practice: Practice, pk: int) -> Finding:
+    finding = (
+        Finding.objects.filter(pk=pk, run__practice=practice)
+        .select_related("run__onboarding")
+        .first()
+    )
+    if finding is None:
+        raise Http404("No such finding.")
+    return finding
+
+
+def get_sign_off(progress: StepProgress, pk: int) -> SignOff:
+    """A sign-off of this step (current or in its history)."""
+    record = SignOff.objects.filter(pk=pk, progress=progress).first()
+    if record is None:
+        raise Http404("No such sign-off.")
+    return record
+
+
+def _sees_people_of(mine: Membership, practice_id: int | None) -> bool:
+    """The team sees everyone of its organisation; practice people, their own practice's."""
+    return mine.is_team or practice_id == mine.practice_id
+
+
+def may_manage_people(user, practice_id: int | None) -> bool:
+    """A lead manages everyone of the organisation; a practice manager, their practice's people."""
+    mine = membership_of(user)
+    if mine.is_lead:
+        return True
+    return mine.role == Role.PRACTICE_MANAGER and practice_id == mine.practice_id
+
+
+def get_member_for_user(user, pk: int) -> Membership:
+    mine = membership_of(user)
+    target = (
+        Membership.objects.select_related("user", "organisation", "practice")
+        .filter(pk=pk, organisation_id=mine.organisation_id)
+        .first()
+    )
+    if target is None or not _sees_people_of(mine, target.practice_id):
+        raise Http404("No such member.")
+    return target
+
+
+def get_invitation_for_user(user, pk: int) -> Invitation:
+    mine = membership_of(user)
+    invitation = (
+        Invitation.objects.select_related("organisation", "practice")
+        .filter(pk=pk, organisation_id=mine.organisation_id)
+        .first()
+    )
+    if invitation is None or not _sees_people_of(mine, invitation.practice_id):
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def team_of(organisation: Organisation):
+    """The organisation's onboarding team (leads and specialists) who can still log in."""
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__organisation=organisation,
+            membership__role__in=[r.value for r in TEAM_ROLES],
+            is_active=True,
+        )
+        .order_by("first_name", "last_name", "username")
+    )

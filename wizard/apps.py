@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class WizardConfig(AppConfig):
     name = "wizard"
     verbose_name = "Onboarding wizard"
+
+    def ready(self) -> None:
+        # Connects the product to the engine's signals (audits.signals); imported for that effect.
+        from wizard.runs import receivers as run_receivers  # noqa: F401
+        from wizard.uploads import receivers as upload_receivers  # noqa: F401

@@ -44,7 +44,7 @@ def record(
             onboarding=onboarding,
             step_key=step_key,
             actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=_actor_label(actor),
+            actor_label=actor_label(actor),
             verb=verb,
             details=_plain(details),
             sequence=(last["sequence"] + 1) if last else 1,
@@ -55,9 +55,28 @@ def record(
     return event
 
 
-def _actor_label(actor) -> str:
+def actor_label(actor) -> str:
     if actor is None or not actor.is_authenticated:
         return "Liftoff"
     name = actor.get_full_name() or actor.get_username()
     membership = getattr(actor, "membership", None)
     return f"{name} ({membership.get_role_display()})" if membership else name
+
+
+def record_for(obj, verb: Verb, *, actor=None, details: dict[str, Any] | None = None) -> AuditEvent:
+    """``record`` with the organisation, practice, onboarding and step taken from ``obj``: a
+    practice, an onboarding, a step's progress, an upload or run, a membership or invitation."""
+    onboarding = obj if isinstance(obj, Onboarding) else getattr(obj, "onboarding", None)
+    practice = obj if isinstance(obj, Practice) else getattr(obj, "practice", None)
+    if practice is None and onboarding is not None:
+        practice = onboarding.practice
+    organisation = practice.organisation if practice is not None else obj.organisation
+    return record(
+        organisation=organisation,
+        verb=verb,
+        actor=actor,
+        practice=practice,
+        onboarding=onboarding,
+        step_key=getattr(obj, "step_key", ""),
+        details=details,
+    )

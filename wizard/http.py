@@ -1,6 +1,15 @@
-import re
+"""What every view shares: the typed htmx request, numbers from URLs, and one answer for "an
+htmx request gets the fragment back, a plain form post a redirect"."""
 
-from django.http import HttpRequest
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 
@@ -14,3 +23,29 @@ def plain_int(raw: str, digits: int = 9) -> int | None:
     """A number typed into a URL, when it is only ASCII digits (at most ``digits``); else None.
     ``str.isdigit`` would let "²" and 5,000-digit strings through to ``int()`` and a 500."""
     return int(raw) if re.fullmatch(rf"[0-9]{{1,{digits}}}", raw) else None
+
+
+def fragment_or_redirect(
+    request: HtmxHttpRequest,
+    *,
+    fragment: str,
+    context: Callable[[], dict],
+    to: str,
+    error: str = "",
+    note: str = "",
+    events: Iterable[str] = ("stepsChanged",),
+) -> HttpResponse:
+    """After a POST: htmx gets ``fragment`` (``template.html#partial``) rendered with
+    ``context()`` and the client ``events`` (panels listening for them refresh themselves); a
+    plain form post is redirected to ``to``, the outcome carried by a message. ``context`` is
+    only called when the fragment is rendered."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        if note:
+            messages.info(request, note)
+        return redirect(to)
+    response = render(request, fragment, context())
+    for event in events:
+        trigger_client_event(response, event)
+    return response

@@ -12,6 +12,7 @@ from audits.kinds import KINDS
 from audits.models import RunStatus
 from audits.selectors import current_uploads, latest_run
 from wizard.models import StepProgress, StepStatus
+from wizard.signoff.selectors import open_errors, unacknowledged_warnings
 
 
 def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepStatus, str]:
@@ -23,14 +24,6 @@ def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepSt
     """
     step = progress.step
     onboarding = progress.onboarding
-    uploads = current_uploads(onboarding) if uploads is None else uploads
-    attested = step.needs_attestation and progress.attestations.exists()
-    present = [k for k in step.all_exports if k in uploads]
-    missing = [k for k in step.exports if k not in uploads]
-    run = latest_run(onboarding, step.key) if step.all_exports else None
-
-    from wizard.signoff import open_errors, unacknowledged_warnings
-
     latest_sign_off = progress.sign_offs.filter(revoked_at=None).first()
     if latest_sign_off is not None and latest_sign_off.stale_at is None:
         when = timezone.localtime(latest_sign_off.signed_at)
@@ -38,22 +31,22 @@ def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepSt
             StepStatus.SIGNED_OFF,
             f"Signed by {latest_sign_off.signed_by_label}, {when:%d %b %Y}.",
         )
-    stale = latest_sign_off is not None and latest_sign_off.stale_at is not None
+    uploads = current_uploads(onboarding) if uploads is None else uploads
+    attested = step.needs_attestation and progress.attestations.exists()
+    present = [k for k in step.all_exports if k in uploads]
+    missing = [k for k in step.exports if k not in uploads]
+    run = latest_run(onboarding, step.key) if step.all_exports else None
     todo = _todo(step, attested, missing)
-    errors = warnings = 0
-    if run is not None and run.status == RunStatus.SUCCEEDED:
-        errors = open_errors(run).count()
-        warnings = unacknowledged_warnings(run).count()
-    if stale:
-        then = [todo.rstrip(".")] if todo else []
-        if errors:
-            then.append(f"{errors} error(s) to fix or waive")
-        elif warnings:
-            then.append(f"{warnings} warning(s) to acknowledge")
-        after = (" Then: " + "; ".join(then) + ".") if then else ""
-        return StepStatus.STALE, f"Sign again: {latest_sign_off.stale_reason}{after}"[:300]
+    errors, warnings = _open(run)
+    if latest_sign_off is not None:  # signed, then made stale by new evidence
+        return StepStatus.STALE, _sign_again(latest_sign_off.stale_reason, todo, errors, warnings)
     if not attested and not present and run is None:
         return StepStatus.NOT_STARTED, todo
+    return _working(todo, bool(present), run, errors, warnings)
+
+
+def _working(todo: str, present: bool, run, errors: int, warnings: int) -> tuple[StepStatus, str]:
+    """A started step that is not signed: what holds it back, worst first."""
     if run is not None and run.status == RunStatus.FAILED:
         return StepStatus.NEEDS_ATTENTION, "The last check failed to run. Run it again."
     if errors:
@@ -65,6 +58,23 @@ def compute(progress: StepProgress, uploads: dict | None = None) -> tuple[StepSt
     if warnings:
         return StepStatus.IN_PROGRESS, f"{warnings} warning(s) to acknowledge."
     return StepStatus.READY, "Everything is in place: sign it off."
+
+
+def _open(run) -> tuple[int, int]:
+    """Open errors and unacknowledged warnings of a finished run (0, 0 otherwise)."""
+    if run is None or run.status != RunStatus.SUCCEEDED:
+        return 0, 0
+    return open_errors(run).count(), unacknowledged_warnings(run).count()
+
+
+def _sign_again(reason: str, todo: str, errors: int, warnings: int) -> str:
+    then = [todo.rstrip(".")] if todo else []
+    if errors:
+        then.append(f"{errors} error(s) to fix or waive")
+    elif warnings:
+        then.append(f"{warnings} warning(s) to acknowledge")
+    after = (" Then: " + "; ".join(then) + ".") if then else ""
+    return f"Sign again: {reason}{after}"[:300]
 
 
 def _todo(step, attested: bool, missing: list[str]) -> str:

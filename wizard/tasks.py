@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import transaction
 
 from wizard.models import Attestation
+from wizard.notifications import services as notifications
+from wizard.steps.screenshots import check_screenshot
 
 
 @shared_task(acks_late=True)
@@ -20,13 +22,9 @@ def process_screenshot(attestation_id: int) -> None:
         )
         if attestation is None:  # gone, or already processed: running twice is harmless
             return
-        from wizard.services import check_screenshot
-
         check_screenshot(attestation, settings.LIFTOFF_SCREENSHOT_MAX_BYTES)
 
 
 @shared_task
 def notify_stuck_practices() -> int:
-    from wizard.notifications import notify_stuck_practices as notify
-
-    return notify(days=settings.LIFTOFF_STUCK_AFTER_DAYS)
+    return notifications.notify_stuck_practices(days=settings.LIFTOFF_STUCK_AFTER_DAYS)

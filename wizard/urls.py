@@ -1,15 +1,26 @@
-from django.urls import path
+"""Every page of the product, one feature package at a time, under the ``wizard`` namespace."""
 
-from wizard import urls_signoff, urls_team, views
+from wizard.dashboard import urls as dashboard
+from wizard.notifications import urls as notifications
+from wizard.people import urls as people
+from wizard.practices import urls as practices
+from wizard.report import urls as report
+from wizard.runs import urls as runs
+from wizard.signoff import urls as signoff
+from wizard.steps import urls as steps
+from wizard.uploads import urls as uploads
 
 app_name = "wizard"
 
+# "practices/new/" comes before "practices/<int:pk>/..." only by habit: the converters differ.
 urlpatterns = [
-    urls_team.dashboard,
-    path("practices/<int:pk>/", views.overview, name="overview"),
-    path("practices/<int:pk>/activity/", views.activity, name="activity"),
-    path("practices/<int:pk>/steps/<slug:key>/", views.step_detail, name="step"),
-    path("practices/<int:pk>/steps/<slug:key>/attest/", views.attest, name="attest"),
-    *urls_signoff.urlpatterns,
-    *urls_team.urlpatterns,
+    *dashboard.urlpatterns,
+    *practices.urlpatterns,
+    *steps.urlpatterns,
+    *uploads.urlpatterns,
+    *runs.urlpatterns,
+    *signoff.urlpatterns,
+    *report.urlpatterns,
+    *people.urlpatterns,
+    *notifications.urlpatterns,
 ]

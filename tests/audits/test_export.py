@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from audits.export import FINDING_COLUMNS, escape_cell, finding_rows, to_csv, to_xlsx
+from audits.spreadsheets import FINDING_COLUMNS, escape_cell, finding_rows, to_csv, to_xlsx
 
 HOSTILE = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 

@@ -13,7 +13,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def findings_url(run, **params):
-    url = reverse("audits:findings", args=(run.practice_id, run.pk))
+    url = reverse("wizard:findings", args=(run.practice_id, run.pk))
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
@@ -100,7 +100,7 @@ def test_it_renders_many_findings_in_constant_queries(
 def test_it_downloads_filtered_findings_as_csv(client_for, manager, practice):
     run = make_run(practice, findings=mixed_findings())
     response = client_for(manager).get(
-        reverse("audits:findings_csv", args=(practice.pk, run.pk)) + "?severity=error"
+        reverse("wizard:findings_csv", args=(practice.pk, run.pk)) + "?severity=error"
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -111,10 +111,10 @@ def test_it_defuses_formulas_in_downloads(client_for, manager, practice):
     hostile = '=HYPERLINK("http://evil.example","click")'
     run = make_run(practice, findings=[{"value": hostile, "message": hostile}])
     client = client_for(manager)
-    csv_body = client.get(reverse("audits:findings_csv", args=(practice.pk, run.pk)))
+    csv_body = client.get(reverse("wizard:findings_csv", args=(practice.pk, run.pk)))
     row = next(csv.DictReader(io.StringIO(csv_body.content.decode("utf-8-sig"))))
     assert row["value"] == "'" + hostile
-    xlsx = client.get(reverse("audits:findings_xlsx", args=(practice.pk, run.pk)))
+    xlsx = client.get(reverse("wizard:findings_xlsx", args=(practice.pk, run.pk)))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     header = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("value") + 1)
@@ -143,7 +143,7 @@ def test_it_shows_what_changed_since_the_last_run(client_for, manager, practice)
 def test_it_polls_while_running_and_stops_when_finished(client_for, manager, practice):
     run = make_run(practice, status=RunStatus.RUNNING, progress=40, progress_note="C03.E001")
     client = client_for(manager)
-    url = reverse("audits:run_panel", args=(practice.pk, "client-names"))
+    url = reverse("wizard:run_panel", args=(practice.pk, "client-names"))
     running = client.get(url, **HTMX)
     assert 'hx-trigger="every 1s"' in running.content.decode()
     assert "HX-Trigger" not in running
@@ -169,7 +169,7 @@ def test_it_includes_the_run_panel_on_the_step_page(client_for, manager, practic
 def test_it_runs_again(client_for, manager, practice):
     make_upload(practice.current_onboarding(), "xpm_clients", CLIENTS_CSV)
     response = client_for(manager).post(
-        reverse("audits:run_again", args=(practice.pk, "client-names"))
+        reverse("wizard:run_again", args=(practice.pk, "client-names"))
     )
     assert response.status_code == 302
     run = ValidationRun.objects.get(practice=practice)
@@ -178,18 +178,18 @@ def test_it_runs_again(client_for, manager, practice):
 
 
 def test_it_refuses_to_run_without_the_exports(client_for, manager, practice):
-    client_for(manager).post(reverse("audits:run_again", args=(practice.pk, "client-names")))
+    client_for(manager).post(reverse("wizard:run_again", args=(practice.pk, "client-names")))
     assert not ValidationRun.objects.exists()
 
 
 def test_it_rejects_get_on_run_again(client_for, manager, practice):
     response = client_for(manager).get(
-        reverse("audits:run_again", args=(practice.pk, "client-names"))
+        reverse("wizard:run_again", args=(practice.pk, "client-names"))
     )
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", ["audits:findings", "audits:findings_csv", "audits:findings_xlsx"])
+@pytest.mark.parametrize("name", ["wizard:findings", "wizard:findings_csv", "wizard:findings_xlsx"])
 def test_it_hides_other_tenants_runs(client_for, outsider, practice, name):
     run = make_run(practice, findings=mixed_findings())
     response = client_for(outsider).get(reverse(name, args=(practice.pk, run.pk)))
@@ -199,7 +199,7 @@ def test_it_hides_other_tenants_runs(client_for, outsider, practice, name):
 def test_it_hides_a_run_behind_another_practice_id(client_for, outsider, practice, other_practice):
     run = make_run(practice, findings=mixed_findings())
     response = client_for(outsider).get(
-        reverse("audits:findings", args=(other_practice.pk, run.pk))
+        reverse("wizard:findings", args=(other_practice.pk, run.pk))
     )
     assert response.status_code == 404
 
@@ -207,7 +207,7 @@ def test_it_hides_a_run_behind_another_practice_id(client_for, outsider, practic
 def test_it_refuses_run_again_across_tenants(client_for, outsider, practice):
     make_upload(practice.current_onboarding(), "xpm_clients", CLIENTS_CSV)
     response = client_for(outsider).post(
-        reverse("audits:run_again", args=(practice.pk, "client-names"))
+        reverse("wizard:run_again", args=(practice.pk, "client-names"))
     )
     assert response.status_code == 404
     assert not ValidationRun.objects.exists()

@@ -3,12 +3,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from audits import runs
+from audits import tasks
 from audits.models import Finding, RunStatus, StateMapping, ValidationRun
+from audits.runs import checking, execution, state_map
 from audits.validators import registry
 from audits.validators.base import Registry, Rule
 from tests.audits.test_runs_factories import CLIENTS_CSV, make_upload
 from wizard.models import AuditEvent, StepStatus, Verb
+from wizard.runs import services as run_services
 
 # Until audits/loading.py lands (another engineer is writing it against the agreed API).
 
@@ -75,7 +77,7 @@ def clients(onboarding):
 def queued_run(onboarding, step_key="client-names"):
     (run,) = [
         r
-        for r in runs.start_runs_for_kinds(onboarding=onboarding, kinds={"xpm_clients"})
+        for r in run_services.start_runs_for_kinds(onboarding=onboarding, kinds={"xpm_clients"})
         if r.step_key == step_key
     ]
     return run
@@ -90,7 +92,9 @@ def stored(run):
 
 
 def test_it_queues_a_run_for_each_step_reading_the_kind(onboarding, clients, manager):
-    started = runs.start_runs_for_kinds(onboarding=onboarding, kinds={"xpm_clients"}, actor=manager)
+    started = run_services.start_runs_for_kinds(
+        onboarding=onboarding, kinds={"xpm_clients"}, actor=manager
+    )
     assert sorted(r.step_key for r in started) == ["clean-data", "client-names", "internal-names"]
     run = next(r for r in started if r.step_key == "client-names")
     assert run.items == [3]
@@ -100,26 +104,26 @@ def test_it_queues_a_run_for_each_step_reading_the_kind(onboarding, clients, man
 
 
 def test_it_skips_steps_missing_a_required_export(onboarding, clients):
-    started = runs.start_runs_for_kinds(onboarding=onboarding, kinds={"xpm_clients"})
+    started = run_services.start_runs_for_kinds(onboarding=onboarding, kinds={"xpm_clients"})
     assert "name-parity" not in {r.step_key for r in started}  # needs xero_contacts too
 
 
 def test_it_records_the_queued_run(onboarding, clients, manager):
-    run = runs.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
+    run = run_services.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
     event = AuditEvent.objects.get(verb=Verb.RUN_QUEUED)
     assert event.details["run"] == run.pk and event.actor == manager
 
 
 def test_it_executes_once_committed(onboarding, clients, rules, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        run = runs.start_run(onboarding=onboarding, step_key="client-names", actor=None)
+        run = run_services.start_run(onboarding=onboarding, step_key="client-names", actor=None)
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED
 
 
 def test_it_stores_findings_counts_and_timings(onboarding, clients, rules):
     run = queued_run(onboarding)
-    assert runs.execute_run(run.pk) == runs.Outcome.DONE
+    assert execution.execute_run(run.pk) == execution.Outcome.DONE
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED and run.progress == 100
     assert run.attempts == 1 and run.finished_at is not None
@@ -134,15 +138,15 @@ def test_it_stores_findings_counts_and_timings(onboarding, clients, rules):
 
 def test_it_refreshes_the_step_status(onboarding, clients, rules):
     run = queued_run(onboarding)
-    runs.execute_run(run.pk)
+    execution.execute_run(run.pk)
     progress = onboarding.steps.get(step_key="client-names")
     assert progress.status == StepStatus.NEEDS_ATTENTION
 
 
 def test_it_runs_once_when_claimed_twice(onboarding, clients, rules):
     run = queued_run(onboarding)
-    assert runs.execute_run(run.pk) == runs.Outcome.DONE
-    assert runs.execute_run(run.pk) == runs.Outcome.FINISHED
+    assert execution.execute_run(run.pk) == execution.Outcome.DONE
+    assert execution.execute_run(run.pk) == execution.Outcome.FINISHED
     run.refresh_from_db()
     assert run.attempts == 1
     assert Finding.objects.filter(run=run).count() == 4
@@ -151,8 +155,8 @@ def test_it_runs_once_when_claimed_twice(onboarding, clients, rules):
 
 def test_it_leaves_a_live_run_to_its_worker(onboarding, clients, rules):
     run = queued_run(onboarding)
-    assert runs.claim(run.pk) == 1
-    assert runs.execute_run(run.pk) == runs.Outcome.BUSY
+    assert execution.claim(run.pk) == 1
+    assert execution.execute_run(run.pk) == execution.Outcome.BUSY
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING and run.attempts == 1
 
@@ -167,30 +171,30 @@ def test_it_hands_the_run_back_when_the_database_hiccups(
     from django.db import OperationalError
 
     run = queued_run(onboarding)
-    real = getattr(runs, where)
+    real = getattr(execution, where)
 
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(runs, where, locked)
+    monkeypatch.setattr(execution, where, locked)
     with pytest.raises(OperationalError):
-        runs.execute_run(run.pk)
+        execution.execute_run(run.pk)
     run.refresh_from_db()
     assert (run.status, run.attempts) == (RunStatus.QUEUED, 1)
-    monkeypatch.setattr(runs, where, real)
-    assert runs.execute_run(run.pk) == runs.Outcome.DONE  # the retry
+    monkeypatch.setattr(execution, where, real)
+    assert execution.execute_run(run.pk) == execution.Outcome.DONE  # the retry
     run.refresh_from_db()
     assert (run.status, run.attempts) == (RunStatus.SUCCEEDED, 2)
 
 
 def test_it_is_quiet_about_a_deleted_run(db):
-    assert runs.execute_run(987654) == runs.Outcome.GONE
+    assert execution.execute_run(987654) == execution.Outcome.GONE
 
 
 def test_it_stores_a_crashing_rule_as_c00_e999(onboarding, clients, rules):
     rules(CommaNames(), Crashes())
     run = queued_run(onboarding)
-    runs.execute_run(run.pk)
+    execution.execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED
     crash = Finding.objects.get(run=run, code="C00.E999")
@@ -201,7 +205,7 @@ def test_it_stores_a_crashing_rule_as_c00_e999(onboarding, clients, rules):
 def test_it_fails_a_run_whose_file_cannot_be_read(onboarding, rules):
     make_upload(onboarding, "xpm_clients", b"Client,Email\r\n", name="empty.csv")
     run = queued_run(onboarding)
-    assert runs.execute_run(run.pk) == runs.Outcome.FAILED
+    assert execution.execute_run(run.pk) == execution.Outcome.FAILED
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert run.error.startswith("We could not read your export")
@@ -214,10 +218,10 @@ def test_it_fails_a_run_whose_file_cannot_be_read(onboarding, rules):
 
 def test_it_resumes_an_interrupted_run_with_the_same_findings(onboarding, clients, rules, settings):
     reference = queued_run(onboarding)
-    runs.execute_run(reference.pk)
+    execution.execute_run(reference.pk)
 
     run = queued_run(onboarding)
-    assert runs.claim(run.pk) == 1
+    assert execution.claim(run.pk) == 1
     # What a worker killed half-way through writing could leave behind.
     Finding.objects.create(
         run=run,
@@ -231,7 +235,7 @@ def test_it_resumes_an_interrupted_run_with_the_same_findings(onboarding, client
     ValidationRun.objects.filter(pk=run.pk).update(
         heartbeat_at=timezone.now() - timedelta(seconds=settings.LIFTOFF_RUN_STALE_AFTER + 5)
     )
-    assert runs.execute_run(run.pk) == runs.Outcome.DONE
+    assert execution.execute_run(run.pk) == execution.Outcome.DONE
     run.refresh_from_db()
     assert run.attempts == 2 and run.status == RunStatus.SUCCEEDED
     assert stored(run) == stored(reference)
@@ -241,13 +245,13 @@ def test_it_drops_the_result_of_an_attempt_that_was_taken_over(
     onboarding, clients, rules, settings
 ):
     run = queued_run(onboarding)
-    checked = runs.check_files(runs.inputs_for(run), items=[3])
-    assert runs.claim(run.pk) == 1
+    checked = checking.check_files(checking.inputs_for(run), items=[3])
+    assert execution.claim(run.pk) == 1
     ValidationRun.objects.filter(pk=run.pk).update(
         heartbeat_at=timezone.now() - timedelta(seconds=settings.LIFTOFF_RUN_STALE_AFTER + 5)
     )
-    assert runs.claim(run.pk) == 2
-    assert runs._store(run, 1, checked) == runs.Outcome.SUPERSEDED
+    assert execution.claim(run.pk) == 2
+    assert execution._store(run, 1, checked) == execution.Outcome.SUPERSEDED
     assert not Finding.objects.filter(run=run).exists()
 
 
@@ -265,15 +269,15 @@ def test_it_requeues_a_stale_run(
     run = queued_run(onboarding)
     _stale(run, settings, attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert runs.sweep_stale_runs()["requeued"] == 1
+        assert tasks.sweep_stale_runs()["requeued"] == 1
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED and run.attempts == 2
 
 
 def test_it_fails_a_run_whose_worker_keeps_dying(onboarding, clients, settings):
     run = queued_run(onboarding)
-    _stale(run, settings, attempts=runs.MAX_ATTEMPTS)
-    assert runs.sweep_stale_runs()["failed"] == 1
+    _stale(run, settings, attempts=execution.MAX_ATTEMPTS)
+    assert tasks.sweep_stale_runs()["failed"] == 1
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "stopped responding" in run.error
@@ -282,17 +286,17 @@ def test_it_fails_a_run_whose_worker_keeps_dying(onboarding, clients, settings):
 
 def test_it_leaves_a_live_run_alone_when_sweeping(onboarding, clients):
     run = queued_run(onboarding)
-    runs.claim(run.pk)
-    assert runs.sweep_stale_runs() == {"requeued": 0, "failed": 0}
+    execution.claim(run.pk)
+    assert tasks.sweep_stale_runs() == {"requeued": 0, "failed": 0}
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING
 
 
 def test_it_overlays_the_confirmed_state_map(practice, manager):
-    runs.save_state_map(practice=practice, choices={"WIP  Review": "on_hold"}, actor=manager)
+    state_map.save_state_map(practice=practice, choices={"WIP  Review": "on_hold"}, actor=manager)
     mapping = StateMapping.objects.get(practice=practice)
     assert mapping.confirmed_by == manager
-    assert runs.state_map_for(practice)["wip review"] == "on_hold"
+    assert state_map.state_map_for(practice)["wip review"] == "on_hold"
 
 
 def test_it_passes_the_state_map_to_the_rules(onboarding, practice, manager, rules):
@@ -310,7 +314,7 @@ def test_it_passes_the_state_map_to_the_rules(onboarding, practice, manager, rul
     rules(ReadsStates())
     jobs = b"Job No.,Client,State\r\nJ1,Jane Smith,WIP Review\r\n"
     make_upload(onboarding, "xpm_jobs", jobs, name="jobs.csv")
-    runs.save_state_map(practice=practice, choices={"WIP Review": "on_hold"}, actor=manager)
-    run = runs.start_run(onboarding=onboarding, step_key="job-states", actor=manager)
-    runs.execute_run(run.pk)
+    state_map.save_state_map(practice=practice, choices={"WIP Review": "on_hold"}, actor=manager)
+    run = run_services.start_run(onboarding=onboarding, step_key="job-states", actor=manager)
+    execution.execute_run(run.pk)
     assert seen["wip review"] == "on_hold"

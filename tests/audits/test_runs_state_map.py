@@ -20,7 +20,7 @@ def jobs(practice):
 
 
 def test_it_lists_the_states_of_the_jobs_upload(client_for, manager, practice, jobs):
-    body = client_for(manager).get(reverse("audits:state_map", args=(practice.pk,))).content
+    body = client_for(manager).get(reverse("wizard:state_map", args=(practice.pk,))).content
     body = body.decode()
     assert "In Progress" in body and "WIP Review" in body
     assert body.count("<select") == 2  # "in  progress" is the same state, folded
@@ -29,7 +29,7 @@ def test_it_lists_the_states_of_the_jobs_upload(client_for, manager, practice, j
 def test_it_saves_the_confirmed_types_and_checks_again(client_for, manager, practice, jobs):
     client = client_for(manager)
     response = client.post(
-        reverse("audits:save_state_map", args=(practice.pk,)),
+        reverse("wizard:save_state_map", args=(practice.pk,)),
         {"type-0": "standard", "type-1": "on_hold"},
     )
     assert response.status_code == 302
@@ -40,16 +40,16 @@ def test_it_saves_the_confirmed_types_and_checks_again(client_for, manager, prac
 
 def test_it_ignores_unknown_types(client_for, manager, practice, jobs):
     client_for(manager).post(
-        reverse("audits:save_state_map", args=(practice.pk,)), {"type-0": "sideways"}
+        reverse("wizard:save_state_map", args=(practice.pk,)), {"type-0": "sideways"}
     )
     assert not StateMapping.objects.exists()
 
 
 def test_it_hides_the_state_map_from_other_tenants(client_for, outsider, practice, jobs):
     client = client_for(outsider)
-    assert client.get(reverse("audits:state_map", args=(practice.pk,))).status_code == 404
+    assert client.get(reverse("wizard:state_map", args=(practice.pk,))).status_code == 404
     response = client.post(
-        reverse("audits:save_state_map", args=(practice.pk,)), {"type-0": "standard"}
+        reverse("wizard:save_state_map", args=(practice.pk,)), {"type-0": "standard"}
     )
     assert response.status_code == 404
     assert not StateMapping.objects.exists()

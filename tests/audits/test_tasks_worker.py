@@ -6,10 +6,12 @@ import signal
 
 import pytest
 
-from audits import runs
+from audits import tasks
 from audits.models import Finding, RunStatus, ValidationRun
+from audits.runs import checking, state_map
 from tests.audits.test_runs_factories import make_upload
 from tests.conftest import wait_for
+from wizard.runs import services as run_services
 
 pytestmark = pytest.mark.services
 
@@ -45,8 +47,8 @@ def stored(run):
 
 def expected(run):
     """What the same validators make of the same stored files, computed here in the test."""
-    checked = runs.check_files(
-        runs.inputs_for(run), items=run.items, state_map=runs.state_map_for(run.practice)
+    checked = checking.check_files(
+        checking.inputs_for(run), items=run.items, state_map=state_map.state_map_for(run.practice)
     )
     return [
         (i, f.code, f.severity.value, list(f.rows), f.value, f.message, f.match_key[:500])
@@ -56,7 +58,7 @@ def expected(run):
 
 def finished(run_id, sweep=False):
     if sweep:  # what celery beat does every minute in production
-        runs.sweep_stale_runs()
+        tasks.sweep_stale_runs()
     run = ValidationRun.objects.get(pk=run_id)
     return run if run.is_finished else None
 
@@ -64,7 +66,7 @@ def finished(run_id, sweep=False):
 def test_it_runs_in_a_worker_and_stores_findings_in_postgresql(celery_worker, practice, manager):
     onboarding = practice.current_onboarding()
     make_upload(onboarding, "xpm_clients", CLIENTS, name="clients.csv")
-    run = runs.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
+    run = run_services.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
     done = wait_for(lambda: finished(run.pk), timeout=60, what="the worker to finish the run")
     assert done.status == RunStatus.SUCCEEDED, done.error
     assert done.attempts == 1
@@ -77,11 +79,13 @@ def test_it_survives_a_worker_killed_mid_run(slow_rule, celery_worker, practice,
     onboarding = practice.current_onboarding()
     make_upload(onboarding, "xpm_clients", CLIENTS, name="clients.csv")
 
-    reference = runs.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
+    reference = run_services.start_run(
+        onboarding=onboarding, step_key="client-names", actor=manager
+    )
     reference = wait_for(lambda: finished(reference.pk), timeout=60, what="the reference run")
     assert reference.status == RunStatus.SUCCEEDED
 
-    run = runs.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
+    run = run_services.start_run(onboarding=onboarding, step_key="client-names", actor=manager)
     wait_for(
         lambda: ValidationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists(),
         timeout=30,

@@ -23,7 +23,7 @@ STEP = "client-names"
 
 
 def _url(name, practice, **kw):
-    return reverse(f"audits:{name}", kwargs={"pk": practice.pk, "key": STEP, **kw})
+    return reverse(f"wizard:{name}", kwargs={"pk": practice.pk, "key": STEP, **kw})
 
 
 def _files(*pairs):
@@ -350,7 +350,7 @@ def test_it_asks_for_rows_when_the_paste_box_is_empty(client, practice):
 
 
 def test_it_downloads_a_template_that_loads_back(client, practice, manager):
-    response = client.get(reverse("audits:template", kwargs={"kind": "xpm_jobs"}))
+    response = client.get(reverse("wizard:template", kwargs={"kind": "xpm_jobs"}))
     assert response["Content-Disposition"] == 'attachment; filename="liftoff-template-xpm_jobs.csv"'
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     upload = uploads.receive_upload(
@@ -365,7 +365,7 @@ def test_it_downloads_a_template_that_loads_back(client, practice, manager):
 
 
 def test_it_404s_for_an_unknown_template(client):
-    assert client.get(reverse("audits:template", kwargs={"kind": "nope"})).status_code == 404
+    assert client.get(reverse("wizard:template", kwargs={"kind": "nope"})).status_code == 404
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def test_it_rejects_get_on_upload(client, practice):
 
 
 def test_it_404s_on_a_step_that_takes_no_exports(client, practice):
-    url = reverse("audits:upload", kwargs={"pk": practice.pk, "key": "api-access"})
+    url = reverse("wizard:upload", kwargs={"pk": practice.pk, "key": "api-access"})
     assert client.post(url, {"files": _files(("c.csv", CLIENTS))}).status_code == 404
 
 

@@ -121,10 +121,10 @@ def test_it_keeps_the_current_upload_while_bad_rows_wait_for_confirmation(receiv
 
 
 def test_it_supersedes_only_within_the_onboarding(receive, practice):
-    from wizard import services
+    from wizard.practices.services import start_onboarding
 
     first = receive(CLIENTS)
-    fresh = services.start_onboarding(practice=practice)
+    fresh = start_onboarding(practice=practice)
     receive(CLIENTS_LATER, onboarding=fresh)
     first.refresh_from_db()
     assert first.superseded_at is None

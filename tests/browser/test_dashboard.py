@@ -5,9 +5,9 @@ import re
 import pytest
 
 from tests.browser.chromium import chromium_page, log_in
-from wizard import services
 from wizard.demo import DEMO_PASSWORD, load_demo
 from wizard.models import StepProgress, StepStatus
+from wizard.practices.services import create_practice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,11 +17,11 @@ THREE = re.compile(r"^3 practices\b")
 
 def test_a_lead_filters_the_dashboard_and_opens_a_blocked_practice(live_server, tmp_path):
     organisation, _ = load_demo()
-    blocked = services.create_practice(organisation=organisation, name="Blocked Bookkeepers")
+    blocked = create_practice(organisation=organisation, name="Blocked Bookkeepers")
     StepProgress.objects.filter(onboarding=blocked.current_onboarding(), number=4).update(
         status=StepStatus.NEEDS_ATTENTION
     )
-    services.create_practice(organisation=organisation, name="Fine Accounting")
+    create_practice(organisation=organisation, name="Fine Accounting")
     with chromium_page(live_server.url) as page:
         log_in(page, "lead@summit.example", DEMO_PASSWORD)
         page.goto("/practices/")

@@ -6,15 +6,15 @@ import pytest
 from django.core import mail
 
 from tests.browser.chromium import chromium_page, log_in
-from wizard import services
 from wizard.demo import DEMO_PASSWORD, load_demo
+from wizard.practices.services import create_practice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_invites_a_practice_manager_who_sees_only_their_practice(live_server, tmp_path):
     organisation, practice = load_demo()
-    services.create_practice(organisation=organisation, name="Someone Else's Practice")
+    create_practice(organisation=organisation, name="Someone Else's Practice")
     with chromium_page(live_server.url) as page:
         log_in(page, "lead@summit.example", DEMO_PASSWORD)
         page.goto(f"/practices/{practice.pk}/members/")

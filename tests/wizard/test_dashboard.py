@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from audits.models import RunStatus, ValidationRun
-from wizard import dashboard, events, services
+from wizard import events
+from wizard.dashboard import figures as dashboard
 from wizard.models import (
     AuditEvent,
     Practice,
@@ -17,6 +18,7 @@ from wizard.models import (
     Verb,
     Waiver,
 )
+from wizard.practices.services import create_practice, start_onboarding
 
 NOW = timezone.now()
 
@@ -116,7 +118,7 @@ def test_it_counts_only_the_latest_successful_run_of_each_step(practice):
 
 def test_it_ignores_runs_of_an_earlier_onboarding(practice):
     add_run(practice, "clean-data", error=7)
-    services.start_onboarding(practice=practice, label="Re-check")
+    start_onboarding(practice=practice, label="Re-check")
     assert row_of(practice).errors == 0
 
 
@@ -145,7 +147,7 @@ def test_it_calls_a_practice_stuck_after_the_setting_s_days_without_activity(
     organisation, settings
 ):
     settings.LIFTOFF_STUCK_AFTER_DAYS = 7
-    practice = services.create_practice(organisation=organisation, name="Quiet & Co")
+    practice = create_practice(organisation=organisation, name="Quiet & Co")
     assert row_of(practice, now=NOW).health == dashboard.Health.ON_TRACK
     assert row_of(practice, now=NOW + datetime.timedelta(days=6)).health == "on_track"
     assert row_of(practice, now=NOW + datetime.timedelta(days=8)).health == "stuck"
@@ -170,11 +172,11 @@ def test_it_lists_assignees_by_name(practice, lead, specialist):
 @pytest.fixture
 def three(organisation, lead, specialist):
     """Blocked (assigned to the specialist), stuck, and on track at step 3."""
-    blocked = services.create_practice(organisation=organisation, name="Blocked Bookkeepers")
+    blocked = create_practice(organisation=organisation, name="Blocked Bookkeepers")
     set_steps(blocked, {4: StepStatus.NEEDS_ATTENTION})
     blocked.assignees.set([specialist])
-    stuck = services.create_practice(organisation=organisation, name="Sleepy Partners")
-    fine = services.create_practice(organisation=organisation, name="Fine Accounting")
+    stuck = create_practice(organisation=organisation, name="Sleepy Partners")
+    fine = create_practice(organisation=organisation, name="Fine Accounting")
     set_steps(fine, {1: StepStatus.SIGNED_OFF, 2: StepStatus.SIGNED_OFF})
     fine.assignees.set([lead])
     return blocked, stuck, fine

@@ -8,8 +8,12 @@ import datetime
 import pytest
 
 from tests.wizard.test_signoff_factories import attest, finding, run
-from wizard import dashboard, events, services, signoff, team
+from wizard import events
+from wizard.dashboard import figures as dashboard
 from wizard.models import Practice, Verb
+from wizard.practices import services as team
+from wizard.practices.services import create_practice
+from wizard.signoff import services as signoff
 
 NOW = datetime.datetime(2026, 11, 25, 9, 30, 5, tzinfo=datetime.UTC)
 REASON = "Agreed with the partner: this client is closing next month."
@@ -33,9 +37,7 @@ def computed(monkeypatch):
 
 @pytest.fixture
 def portfolio(organisation, lead, manager, practice):
-    others = [
-        services.create_practice(organisation=organisation, name=f"Practice {n}") for n in range(4)
-    ]
+    others = [create_practice(organisation=organisation, name=f"Practice {n}") for n in range(4)]
     return [practice, *others]
 
 
@@ -82,7 +84,7 @@ def test_every_kind_of_change_patches_to_what_a_full_computation_gives(
     rows = check(2)  # two practices changed since the last look
     assert rows[fourth.pk].archived_at is not None and rows[fifth.pk].signed == 1
 
-    services.create_practice(organisation=organisation, name="Newcomer & Co")
+    create_practice(organisation=organisation, name="Newcomer & Co")
     check(1)  # appears
     assert len(rows_now(organisation)) == 6
 

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audits.models import RunStatus, ValidationRun
-from wizard import dashboard, services
+from wizard.dashboard import figures as dashboard
+from wizard.dashboard.views import PER_PAGE
 from wizard.models import Practice, StepProgress, StepStatus
-from wizard.views_team import PER_PAGE
+from wizard.practices.services import create_practice
+from wizard.steps.services import record_attestation
 
 URL = reverse("wizard:practice_list")
 
@@ -20,7 +22,7 @@ URL = reverse("wizard:practice_list")
 def _fill(organisation, n: int, lead) -> None:
     """``n`` practices in mixed states: signed steps, an error run, an assignee."""
     for i in range(organisation.practices.count(), n):
-        practice = services.create_practice(organisation=organisation, name=f"Practice {i:03d}")
+        practice = create_practice(organisation=organisation, name=f"Practice {i:03d}")
         onboarding = practice.current_onboarding()
         StepProgress.objects.filter(onboarding=onboarding, number__lte=i % 4).update(
             status=StepStatus.SIGNED_OFF
@@ -85,9 +87,9 @@ def test_it_sends_practice_people_to_their_own_overview(practice, manager, clien
 
 
 def test_it_filters_through_the_query_string(organisation, lead, specialist, client_for):
-    mine = services.create_practice(organisation=organisation, name="Assigned Accounting")
+    mine = create_practice(organisation=organisation, name="Assigned Accounting")
     mine.assignees.set([specialist])
-    services.create_practice(organisation=organisation, name="Other Advisers")
+    create_practice(organisation=organisation, name="Other Advisers")
     body = client_for(lead).get(URL, {"assignee": specialist.pk}).content.decode()
     assert "Assigned Accounting" in body and "Other Advisers" not in body
     body = client_for(lead).get(URL, {"q": "other"}).content.decode()
@@ -110,8 +112,8 @@ def test_it_shows_archived_practices_only_when_asked(practice, lead, client_for)
 
 
 def test_it_exports_the_filtered_table_as_csv_with_formulas_defused(organisation, lead, client_for):
-    services.create_practice(organisation=organisation, name='=HYPERLINK("http://x")')
-    services.create_practice(organisation=organisation, name="Plain Partners")
+    create_practice(organisation=organisation, name='=HYPERLINK("http://x")')
+    create_practice(organisation=organisation, name="Plain Partners")
     response = client_for(lead).get(URL, {"format": "csv", "q": "hyperlink"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -150,7 +152,7 @@ def test_it_pages_the_rows(organisation, lead, client_for):
 
 def test_it_draws_the_step_chart_server_side(organisation, lead, client_for):
     for name in ("A", "B"):
-        services.create_practice(organisation=organisation, name=name)
+        create_practice(organisation=organisation, name=name)
     body = client_for(lead).get(URL).content.decode()
     chart = body.split('<figure class="histogram">')[1].split("</figure>")[0]
     assert "<svg" in chart and "<script" not in chart
@@ -161,12 +163,12 @@ def test_it_draws_the_step_chart_server_side(organisation, lead, client_for):
 def test_it_shows_a_change_at_once_despite_the_shared_rows(practice, lead, manager, client_for):
     import datetime
 
-    from wizard import services, signoff
+    from wizard.signoff import services as signoff
 
     client = client_for(lead)
     assert "0 / 15" in client.get(URL).content.decode()
     progress = practice.current_onboarding().steps.get(number=1)
-    services.record_attestation(
+    record_attestation(
         progress=progress, actor=manager, checked_by="Priya", checked_on=datetime.date(2026, 11, 2)
     )
     signoff.sign_off(progress=progress, actor=manager)
@@ -266,7 +268,7 @@ def test_another_organisation_asking_the_same_query_gets_its_own_table(db, clien
 def test_a_cached_table_stays_escaped(organisation, lead, client_for, frozen):
     from django.core.cache import cache
 
-    services.create_practice(organisation=organisation, name="<script>alert(1)</script> & Co")
+    create_practice(organisation=organisation, name="<script>alert(1)</script> & Co")
     client = client_for(lead)
     key = dashboard.Snapshot.of(organisation.pk, frozen).key("table", dashboard.Filters(), 1)
     for _ in range(2):  # computed, then from the cache

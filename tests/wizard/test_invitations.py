@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from wizard import invitations
 from wizard.models import AuditEvent, Invitation, Membership, Role, Verb
+from wizard.people import invitations
 
 PASSWORD = "a-long-enough-password-42"
 EMAIL = "new.pm@harbour.example"

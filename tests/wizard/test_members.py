@@ -66,10 +66,10 @@ def test_it_lets_a_practice_manager_remove_only_their_practice_s_people(
     organisation, practice, manager, specialist, client_for
 ):
     from tests.conftest import make_user
-    from wizard import services
     from wizard.models import Role
+    from wizard.practices.services import create_practice
 
-    sibling = services.create_practice(organisation=organisation, name="Sibling & Co")
+    sibling = create_practice(organisation=organisation, name="Sibling & Co")
     theirs = make_user("staff@sibling.example", Role.PRACTICE_STAFF, organisation, sibling)
     client = client_for(manager)
     assert _remove(client, theirs.membership).status_code == 404

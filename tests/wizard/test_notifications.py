@@ -6,14 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import RunStatus, ValidationRun
-from wizard import services, signoff
 from wizard.models import NotificationPreference, StuckNotice
-from wizard.notifications import notify_stuck_practices
+from wizard.notifications.services import notify_stuck_practices
+from wizard.signoff import services as signoff
+from wizard.steps.services import record_attestation
 
 
 def _sign_step_one(practice, manager):
     progress = practice.current_onboarding().steps.get(number=1)
-    services.record_attestation(
+    record_attestation(
         progress=progress, actor=manager, checked_by="P", checked_on=datetime.date(2026, 11, 2)
     )
     signoff.sign_off(progress=progress, actor=manager, submission_token=uuid.uuid4())
@@ -42,7 +43,7 @@ def test_it_respects_a_switched_off_preference(
 
 
 def test_it_emails_when_a_check_fails(practice, manager, django_capture_on_commit_callbacks):
-    from audits.runs import _fail
+    from audits.runs.execution import _fail
 
     run = ValidationRun.objects.create(
         practice=practice,

@@ -40,9 +40,9 @@ def test_it_sends_anonymous_visitors_to_login(name, args, practice):
 
 
 def test_it_hides_a_sibling_practice_from_practice_staff(organisation, manager, client_for):
-    from wizard import services
+    from wizard.practices.services import create_practice
 
-    sibling = services.create_practice(organisation=organisation, name="Sibling & Co")
+    sibling = create_practice(organisation=organisation, name="Sibling & Co")
     assert client_for(manager).get(reverse("wizard:overview", args=[sibling.pk])).status_code == 404
 
 

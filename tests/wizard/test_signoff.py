@@ -17,8 +17,8 @@ from tests.wizard.test_signoff_factories import (
     run,
     upload,
 )
-from wizard import signoff
 from wizard.models import AuditEvent, SignOff, StepStatus, Verb
+from wizard.signoff import services as signoff
 
 ERROR = finding("C03.E001", "Lee, Ann", suggestion="Ann Lee")
 WARNING = finding("C03.W003", "Mr Bob Stone", suggestion="Bob Stone")

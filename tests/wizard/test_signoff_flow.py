@@ -34,7 +34,7 @@ def upload_step13(practice, manager, client_for, exports, django_capture_on_comm
         handle.name = name
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
-                reverse("audits:upload", args=[practice.pk, STEP]), {"files": [handle]}
+                reverse("wizard:upload", args=[practice.pk, STEP]), {"files": [handle]}
             )
 
     for kind in ("xpm_clients", "xero_contacts", "ignition_clients", "xero_invoices"):

@@ -15,7 +15,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 
 from audits.kinds import KINDS
-from audits.runs import Checked, InputError, InputFile, check_files, folded_state_map
+from audits.runs.checking import Checked, InputError, InputFile, check_files
+from audits.runs.state_map import folded_state_map
 from audits.validators.base import Severity
 
 USAGE_ERROR = 2

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from wizard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from wizard.demo import DEMO_PASSWORD, DEMO_USERS, load_demo, load_demo_exports
 
 
 class Command(BaseCommand):
@@ -15,8 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisation, practice = load_demo()
         if not options["no_exports"]:
-            from audits.demo import load_demo_exports
-
             uploaded = load_demo_exports(practice)
             if uploaded:
                 self.stdout.write(

@@ -1,0 +1,25 @@
+"""What the checking engine tells whoever orchestrates it. ``audits`` never imports the product;
+the product connects receivers (``wizard/apps.py``) and acts: audit events, step status, sign-off
+staleness, follow-up runs, notifications.
+
+Every signal is sent inside the transaction that made the change, so a receiver's writes (an
+audit event, above all) commit or roll back with it.
+"""
+
+from django.dispatch import Signal
+
+# upload=Upload, actor=User | None: an upload reached its outcome (accepted, rejected, or waiting
+# for a mapping or a confirmation) and was saved.
+upload_finished = Signal()
+
+# upload=Upload, actor, kind=str, mapping=dict: a column mapping was confirmed and remembered.
+mapping_saved = Signal()
+
+# run=ValidationRun, actor, uploads=list[Upload]: a run was created and will be sent to a worker.
+run_queued = Signal()
+
+# run=ValidationRun, counts=dict: a run stored its findings.
+run_finished = Signal()
+
+# run=ValidationRun (its ``error`` set), reason=str: a run ended without findings.
+run_failed = Signal()

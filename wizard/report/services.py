@@ -1,0 +1,326 @@
+"""The completion report: what was checked, found, fixed, waived and signed, by whom and when.
+
+A PDF rendered from a Django template by WeasyPrint, marked DRAFT until all 15 steps are signed,
+plus every finding as CSV and XLSX (formula injection defused) and a "current name → suggested
+name" fix file. It never claims more than is true: a step with no check says so. The data is
+gathered with a fixed number of queries, whatever the number of findings; the PDF lists at most
+``OPEN_LIMIT`` open findings per step and says how many more the CSV holds.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audits import spreadsheets
+from audits.kinds import KINDS
+from audits.models import Finding, RunStatus, Severity, ValidationRun
+from audits.selectors import current_uploads
+from wizard.checklist import STEPS
+from wizard.models import (
+    Acknowledgement,
+    Attestation,
+    AuditEvent,
+    Onboarding,
+    SignOff,
+    StepStatus,
+    Waiver,
+)
+from wizard.signoff.selectors import fingerprint
+
+OPEN_LIMIT = 15
+RENAME_ITEMS = {3: "XPM", 12: "XPM", 13: "Xero / XPM / Ignition"}
+
+
+@dataclass
+class WaiverLine:
+    waiver: Waiver
+    state: str  # "waived" | "changed" (data differs since) | "gone" (no longer found)
+
+
+@dataclass
+class StepReport:
+    step: object
+    progress: object
+    sign_off: SignOff | None = None
+    history: list[SignOff] = field(default_factory=list)
+    attestation: Attestation | None = None
+    run: ValidationRun | None = None
+    files: list[dict] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    open_counts: dict = field(default_factory=dict)
+    waivers: list[WaiverLine] = field(default_factory=list)
+    open_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def checked(self) -> bool:
+        """Only a finished, successful check has results worth counting."""
+        return self.run is not None and self.run.status == RunStatus.SUCCEEDED
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_counts.values())
+
+    @property
+    def acknowledged(self) -> int:
+        return self.counts.get("warning", 0) - self.open_counts.get("warning", 0)
+
+    @property
+    def more(self) -> int:
+        return max(self.open_total - len(self.open_findings), 0)
+
+
+def _latest_runs(onboarding: Onboarding) -> dict[str, ValidationRun]:
+    runs: dict[str, ValidationRun] = {}
+    for run in ValidationRun.objects.filter(onboarding=onboarding).order_by("-created_at", "-pk"):
+        runs.setdefault(run.step_key, run)
+    return runs
+
+
+def _open_annotations(onboarding: Onboarding) -> dict:
+    """Per finding: is it waived (error) / acknowledged (warning)? Correlated EXISTS on the
+    indexed (onboarding, step_key, match_key) of waivers and acknowledgements."""
+    waived = Waiver.objects.filter(
+        onboarding=onboarding,
+        step_key=OuterRef("run__step_key"),
+        match_key=OuterRef("match_key"),
+        revoked_at=None,
+    )
+    acked = Acknowledgement.objects.filter(
+        onboarding=onboarding, step_key=OuterRef("run__step_key"), match_key=OuterRef("match_key")
+    )
+    return {"is_waived": Exists(waived), "is_acked": Exists(acked)}
+
+
+OPEN = Q(severity=Severity.ERROR, is_waived=False) | Q(severity=Severity.WARNING, is_acked=False)
+
+
+@dataclass
+class _Figures:
+    """The findings side of the report for the latest successful run of each step."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(dict))
+    open_counts: dict = field(default_factory=lambda: defaultdict(dict))
+    open_findings: dict = field(default_factory=lambda: defaultdict(list))
+    waived_now: dict = field(default_factory=dict)  # (step key, match key) -> finding values
+
+
+def _figures(onboarding: Onboarding, checked: list[int]) -> _Figures:
+    figures = _Figures()
+    annotations = _open_annotations(onboarding)
+    findings = Finding.objects.filter(run_id__in=checked).exclude(code="C00.I001")
+    findings = findings.annotate(**annotations)
+    for row in (
+        findings.order_by()
+        .values("run_id", "severity")
+        .annotate(n=Count("pk"), still_open=Count("pk", filter=OPEN))
+    ):
+        figures.counts[row["run_id"]][row["severity"]] = row["n"]
+        if row["still_open"]:
+            figures.open_counts[row["run_id"]][row["severity"]] = row["still_open"]
+    # Only the first OPEN_LIMIT open findings of each run: the PDF stays small at any size.
+    ranked = (
+        findings.filter(OPEN)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("run_id")], order_by="position"))
+        .filter(rank__lte=OPEN_LIMIT)
+        .order_by("run_id", "position")
+        .only("run_id", "code", "severity", "rows", "value", "message", "position")
+    )
+    for finding in ranked:
+        figures.open_findings[finding.run_id].append(finding)
+    # The waived findings as they are now: unchanged, changed since, or gone (fixed).
+    figures.waived_now = {
+        (f["run__step_key"], f["match_key"]): f
+        for f in Finding.objects.filter(run_id__in=checked, severity=Severity.ERROR)
+        .annotate(is_waived=annotations["is_waived"])
+        .filter(is_waived=True)
+        .values("run__step_key", "match_key", "rows", "suggestion", "related")
+    }
+    return figures
+
+
+@dataclass
+class _Records:
+    """Sign-offs (by progress), the latest attestation (by progress), waivers (by step key)."""
+
+    history: dict
+    attestations: dict
+    waivers: dict
+
+
+def _records(onboarding: Onboarding) -> _Records:
+    history = defaultdict(list)
+    for record in SignOff.objects.filter(progress__onboarding=onboarding).select_related(
+        "countersigned_by", "signed_by", "revoked_by"
+    ):
+        history[record.progress_id].append(record)
+    attestations = {}
+    for attestation in Attestation.objects.filter(progress__onboarding=onboarding).order_by(
+        "created_at", "pk"
+    ):
+        attestations[attestation.progress_id] = attestation  # the latest wins
+    waivers = defaultdict(list)
+    for waiver in Waiver.objects.filter(onboarding=onboarding, revoked_at=None).order_by(
+        "waived_at", "pk"
+    ):
+        waivers[waiver.step_key].append(waiver)
+    return _Records(history=history, attestations=attestations, waivers=waivers)
+
+
+def _waiver_state(item: StepReport, waiver: Waiver, figures: _Figures) -> str:
+    if not item.checked:
+        return "waived"
+    current = figures.waived_now.get((item.step.key, waiver.match_key))
+    if current is None:
+        return "gone"
+    if waiver.data_fingerprint and waiver.data_fingerprint != _fingerprint(current):
+        return "changed"
+    return "waived"
+
+
+def _step_report(step, progress, run, uploads: dict, records: _Records, figures: _Figures):
+    found = records.history.get(progress.pk, [])
+    item = StepReport(
+        step=step,
+        progress=progress,
+        sign_off=next((r for r in found if r.is_current), None),
+        history=[r for r in found if not r.is_current],
+        attestation=records.attestations.get(progress.pk),
+        run=run,
+        files=[
+            {
+                "label": KINDS[k].label,
+                "name": uploads[k].original_name,
+                "sha256": uploads[k].stored_file.sha256,
+            }
+            for k in step.all_exports
+            if k in uploads
+        ],
+    )
+    if item.checked:
+        item.counts = figures.counts.get(run.pk, {})
+        item.open_counts = figures.open_counts.get(run.pk, {})
+        item.open_findings = figures.open_findings.get(run.pk, [])
+    for waiver in records.waivers.get(step.key, []):
+        item.waivers.append(WaiverLine(waiver, _waiver_state(item, waiver, figures)))
+    return item
+
+
+def gather(onboarding: Onboarding) -> dict:
+    """Everything the report shows, in a fixed number of queries (about a dozen), whatever the
+    number of steps, runs, findings or waivers."""
+    practice = onboarding.practice
+    progresses = {p.step_key: p for p in onboarding.steps.all()}
+    runs = _latest_runs(onboarding)
+    uploads = current_uploads(onboarding)
+    records = _records(onboarding)
+    figures = _figures(onboarding, [r.pk for r in runs.values() if r.status == RunStatus.SUCCEEDED])
+    steps = [
+        _step_report(
+            step,
+            progresses[step.key],
+            runs.get(step.key) if step.all_exports else None,
+            uploads,
+            records,
+            figures,
+        )
+        for step in STEPS
+    ]
+    signed = sum(1 for s in steps if s.sign_off is not None)
+    head = (
+        AuditEvent.objects.filter(organisation=practice.organisation)
+        .order_by("-sequence")
+        .only("sequence", "hash")
+        .first()
+    )
+    return {
+        "practice": practice,
+        "organisation": practice.organisation,
+        "onboarding": onboarding,
+        "steps": steps,
+        "signed": signed,
+        "total_steps": len(STEPS),
+        "draft": signed < len(STEPS),
+        "attention": [s for s in steps if s.progress.status == StepStatus.NEEDS_ATTENTION],
+        "stale": [s for s in steps if s.progress.status == StepStatus.STALE],
+        "generated_at": timezone.now(),
+        "chain_head": head.hash if head else "",
+        "chain_sequence": head.sequence if head else 0,
+        "open_limit": OPEN_LIMIT,
+    }
+
+
+def _fingerprint(values: dict) -> str:
+    return fingerprint(Finding(**{k: values[k] for k in ("rows", "suggestion", "related")}))
+
+
+def render_html(onboarding: Onboarding) -> str:
+    return render_to_string("report/completion.html", gather(onboarding))
+
+
+def render_pdf(onboarding: Onboarding) -> bytes:
+    # weasyprint loads its fonts and Pango on import (~0.5 s): only when a PDF is asked for.
+    from weasyprint import HTML
+
+    return HTML(string=render_html(onboarding)).write_pdf()
+
+
+def _all_findings(onboarding: Onboarding):
+    runs = _latest_runs(onboarding)
+    ids = [r.pk for r in runs.values()]
+    return (
+        Finding.objects.filter(run_id__in=ids)
+        .exclude(code="C00.I001")
+        .order_by("item", "run_id", "position")
+        .values(*spreadsheets.FINDING_COLUMNS)
+        .iterator(chunk_size=5000)
+    )
+
+
+def findings_csv(onboarding: Onboarding) -> bytes:
+    return spreadsheets.to_csv(
+        spreadsheets.FINDING_COLUMNS, spreadsheets.finding_rows(_all_findings(onboarding))
+    )
+
+
+def findings_xlsx(onboarding: Onboarding) -> bytes:
+    rows = spreadsheets.finding_rows(_all_findings(onboarding))
+    return spreadsheets.to_xlsx(spreadsheets.FINDING_COLUMNS, rows, sheet="Findings")
+
+
+def fix_file(onboarding: Onboarding) -> bytes:
+    """Bulk renames: one row per finding of items 3, 12 and 13 that carries a suggestion."""
+    runs = _latest_runs(onboarding)
+    rows = (
+        Finding.objects.filter(run_id__in=[r.pk for r in runs.values()], item__in=RENAME_ITEMS)
+        .exclude(suggestion="")
+        .order_by("item", "position")
+        .values_list("item", "value", "suggestion", "code", "file", "rows")
+    )
+    body = (
+        [RENAME_ITEMS[item], value, suggestion, code, name, rows]
+        for item, value, suggestion, code, name, rows in rows.iterator()
+    )
+    return spreadsheets.to_csv(
+        ("system", "current name", "suggested name", "rule", "file", "rows"), body
+    )
+
+
+def file_name(onboarding: Onboarding, fmt: str) -> str:
+    """e.g. liftoff-harbour---co-onboarding-2026-20261125-completion-report.pdf: the practice,
+    the onboarding and the day it started, so two onboardings' reports do not overwrite each
+    other."""
+
+    def slug(text: str) -> str:
+        return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+    stem = {"pdf": "completion-report", "fixes.csv": "name-fixes"}.get(fmt, "findings")
+    extension = "csv" if fmt == "fixes.csv" else fmt
+    started = f"{timezone.localtime(onboarding.started_at):%Y%m%d}"
+    parts = (slug(onboarding.practice.name), slug(onboarding.label), started, stem)
+    return f"liftoff-{'-'.join(p for p in parts if p)}.{extension}"

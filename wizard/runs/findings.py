@@ -1,0 +1,218 @@
+"""The findings of a run: grouped by rule, filtered, paged, with waivers and acknowledgements in
+place and what changed since the previous run; and the same findings as CSV or XLSX. Another
+tenant's run is a 404; the page runs a fixed number of queries however many findings a run has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Min, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from audits import spreadsheets
+from audits.models import Finding, RunStatus, Severity, ValidationRun
+from audits.validators.registry import REGISTRY
+from wizard.access import Action, can, get_practice_for_user, get_run
+from wizard.checklist import STEPS_BY_KEY
+from wizard.http import HtmxHttpRequest
+from wizard.models import Practice
+from wizard.signoff.selectors import acknowledged_keys, active_waivers, waiver_changed
+
+PER_PAGE = 50
+MAX_PAGES = 200  # beyond 10,000 rows, narrow with filters or download the file
+DIFF_SAMPLE = 20
+
+
+@dataclass(frozen=True)
+class Filters:
+    severity: str = ""
+    rule: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> Filters:
+        severity = request.GET.get("severity", "")
+        return cls(
+            severity=severity if severity in Severity.values else "",
+            rule=request.GET.get("rule", "").strip()[:10],
+            q=request.GET.get("q", "").strip()[:200],
+        )
+
+    def apply(self, findings):
+        if self.severity:
+            findings = findings.filter(severity=self.severity)
+        if self.rule:
+            findings = findings.filter(code=self.rule)
+        if self.q:
+            findings = findings.filter(
+                Q(message__icontains=self.q)
+                | Q(value__icontains=self.q)
+                | Q(hint__icontains=self.q)
+                | Q(suggestion__icontains=self.q)
+                | Q(column__icontains=self.q)
+                | Q(file__icontains=self.q)
+            )
+        return findings
+
+    @property
+    def active(self) -> bool:
+        return bool(self.severity or self.rule or self.q)
+
+    def query(self, **extra) -> str:
+        params = {"severity": self.severity, "rule": self.rule, "q": self.q, **extra}
+        return urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+def _rule_title(code: str) -> str:
+    if code in REGISTRY:
+        return REGISTRY.get(code).title
+    return {
+        "C00.E999": "A rule could not finish",
+        "C00.I001": "Not checked",
+    }.get(code, code)
+
+
+def _rows_label(rows: list[int], shown: int = 12) -> str:
+    label = ", ".join(str(r) for r in rows[:shown])
+    return label + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
+
+
+def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
+    filters = Filters.from_request(request)
+    all_findings = Finding.objects.filter(run=run)
+    shown = filters.apply(all_findings)
+
+    # Findings are stored item, severity, rule order (the runner sorts them), so position order
+    # is "grouped by rule, worst first" and uses the (run, position) index.
+    groups = list(
+        shown.values("code", "severity", "item")
+        .annotate(count=Count("pk"), first=Min("position"))
+        .order_by("first")
+    )
+    for group in groups:
+        group["title"] = _rule_title(group["code"])
+    total = sum(g["count"] for g in groups)
+    pages = min(max((total + PER_PAGE - 1) // PER_PAGE, 1), MAX_PAGES)
+    try:
+        page = min(max(int(request.GET.get("page", "1")), 1), pages)
+    except ValueError:
+        page = 1
+    offset = (page - 1) * PER_PAGE
+    rows = list(shown.order_by("position")[offset : offset + PER_PAGE])
+    counts_by_code = {g["code"]: g["count"] for g in groups}
+    # Waivers and acknowledgements: one query each, whatever the page size.
+    waivers = active_waivers(run.onboarding, run.step_key)
+    acknowledged = acknowledged_keys(run.onboarding, run.step_key)
+    for finding in rows:
+        finding.waiver = waivers.get(finding.match_key)
+        finding.waiver_changed = bool(finding.waiver) and waiver_changed(finding.waiver, finding)
+        finding.acknowledged = finding.match_key in acknowledged
+        finding.group_count = counts_by_code.get(finding.code, 0)
+        finding.rule_title = _rule_title(finding.code)
+        finding.rows_label = _rows_label(finding.rows)
+
+    rule_choices = list(
+        all_findings.values("code").annotate(first=Min("position")).order_by("first")
+    )
+    return {
+        "practice": practice,
+        "run": run,
+        "can_waive": can(request.user, Action.WAIVE),
+        "can_acknowledge": can(request.user, Action.ACKNOWLEDGE),
+        "step": STEPS_BY_KEY.get(run.step_key),
+        "filters": filters,
+        "groups": groups,
+        "findings": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "capped": total > MAX_PAGES * PER_PAGE,
+        "previous_query": filters.query(page=page - 1) if page > 1 else None,
+        "next_query": filters.query(page=page + 1) if page < pages else None,
+        "download_query": filters.query(),
+        "rule_choices": [(c["code"], _rule_title(c["code"])) for c in rule_choices],
+        "severities": Severity.choices,
+        "diff": _diff(run),
+    }
+
+
+def _diff(run: ValidationRun) -> dict | None:
+    """Fixed / new / still open against the previous finished run of the step, by match key
+    (rule code + normalised value), never by row number: rows move when a file is re-exported."""
+    if run.status != RunStatus.SUCCEEDED:
+        return None
+    previous = (
+        ValidationRun.objects.filter(
+            onboarding_id=run.onboarding_id,
+            step_key=run.step_key,
+            status=RunStatus.SUCCEEDED,
+            created_at__lte=run.created_at,
+        )
+        .exclude(pk=run.pk)
+        .filter(Q(created_at__lt=run.created_at) | Q(pk__lt=run.pk))
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        return None
+    now_keys = Finding.objects.filter(run=run).values("match_key")
+    before_keys = Finding.objects.filter(run=previous).values("match_key")
+    fixed = Finding.objects.filter(run=previous).exclude(match_key__in=now_keys)
+    new = Finding.objects.filter(run=run).exclude(match_key__in=before_keys)
+    still_open = Finding.objects.filter(run=run, match_key__in=before_keys)
+    return {
+        "previous": previous,
+        "fixed_count": fixed.count(),
+        "new_count": new.count(),
+        "open_count": still_open.count(),
+        "fixed": list(fixed.order_by("position")[:DIFF_SAMPLE]),
+        "new": list(new.order_by("position")[:DIFF_SAMPLE]),
+    }
+
+
+@require_GET
+def findings(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk)
+    run = get_run(practice, run_id)
+    template_name = "audits/findings.html"
+    if request.htmx and request.GET.get("fragment") == "findings":
+        template_name += "#findings"
+    return render(request, template_name, _findings_context(request, practice, run))
+
+
+def _export_rows(request, run: ValidationRun):
+    shown = Filters.from_request(request).apply(Finding.objects.filter(run=run))
+    values = shown.order_by("position").values(*spreadsheets.FINDING_COLUMNS)
+    return spreadsheets.finding_rows(values.iterator(chunk_size=2000))
+
+
+def _filename(practice: Practice, run: ValidationRun, ext: str) -> str:
+    return f"liftoff-findings-run{run.pk}-{run.step_key or 'all'}.{ext}"
+
+
+@require_GET
+def findings_csv(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk)
+    run = get_run(practice, run_id)
+    body = spreadsheets.to_csv(spreadsheets.FINDING_COLUMNS, _export_rows(request, run))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(practice, run, "csv")}"'
+    return response
+
+
+@require_GET
+def findings_xlsx(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk)
+    run = get_run(practice, run_id)
+    body = spreadsheets.to_xlsx(
+        spreadsheets.FINDING_COLUMNS, _export_rows(request, run), sheet="Findings"
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(practice, run, "xlsx")}"'
+    return response

@@ -1,0 +1,93 @@
+"""The pages a person clicks through: home, overview, one page per step, attestations, activity.
+
+Every view reaches practice data through ``wizard.access``. A view that htmx calls returns the
+fragment named after its ``hx-target`` from the same template as the full page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from wizard.access import Action, current_onboarding, get_practice_for_user, membership_of
+from wizard.checklist import STEPS_BY_KEY
+from wizard.http import HtmxHttpRequest
+from wizard.steps import services
+from wizard.steps.context import progress_of, step_context, steps_context
+from wizard.steps.forms import AttestationForm
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    if membership.is_team:
+        return redirect("wizard:practice_list")
+    return redirect("wizard:overview", pk=membership.practice_id)
+
+
+@require_GET
+def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk)
+    onboarding = current_onboarding(practice)
+    template_name = "wizard/overview.html"
+    if request.htmx and request.GET.get("fragment") == "step-list":
+        template_name += "#step-list"
+    context = {
+        "practice": practice,
+        "onboarding": onboarding,
+        "earlier_onboardings": practice.onboardings.exclude(pk=onboarding.pk),
+        "step": STEPS_BY_KEY.get(request.GET.get("current", "")),
+        **steps_context(onboarding),
+    }
+    return render(request, template_name, context)
+
+
+@require_GET
+def step_detail(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk)
+    onboarding = current_onboarding(practice)
+    template_name = "wizard/step.html"
+    if request.htmx and request.GET.get("fragment") == "step-card":
+        template_name += "#step-card"
+    return render(request, template_name, step_context(request, practice, onboarding, key))
+
+
+@require_POST
+def attest(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk, Action.ATTEST)
+    onboarding = current_onboarding(practice)
+    progress = progress_of(onboarding, key)
+    if not progress.step.needs_attestation:
+        return HttpResponse("This step has no setting to confirm.", status=400)
+    form = AttestationForm(request.POST, request.FILES)
+    if form.is_valid():
+        _, created = services.record_attestation(
+            progress=progress,
+            actor=request.user,
+            checked_by=form.cleaned_data["checked_by"],
+            checked_on=form.cleaned_data["checked_on"],
+            note=form.cleaned_data["note"],
+            screenshot=form.cleaned_data["screenshot"],
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        if not request.htmx:
+            if created:
+                messages.success(request, f"Step {progress.number} confirmed.")
+            return redirect("wizard:step", pk=practice.pk, key=key)
+        context = step_context(request, practice, onboarding, key)
+        context["just_saved"] = created
+        response = render(request, "wizard/step.html#step-card", context)
+        return trigger_client_event(response, "stepsChanged")
+    context = step_context(request, practice, onboarding, key, form=form)
+    template_name = "wizard/step.html#step-card" if request.htmx else "wizard/step.html"
+    return render(request, template_name, context, status=422 if request.htmx else 200)
+
+
+@require_http_methods(["GET"])
+def activity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    practice = get_practice_for_user(request.user, pk)
+    events = practice.audit_events.select_related("actor").order_by("-sequence")[:200]
+    return render(request, "wizard/activity.html", {"practice": practice, "events": events})

@@ -1,0 +1,79 @@
+"""What the upload area of a data step shows: each export kind's current upload and history,
+uploads waiting for a column mapping or a confirmation, and the limits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from audits.kinds import KINDS
+from audits.models import Upload, UploadStatus
+
+HISTORY_PER_KIND = 10
+BAD_ROWS_SHOWN = 50
+PENDING = (UploadStatus.NEEDS_MAPPING, UploadStatus.NEEDS_CONFIRMATION)
+
+
+def _with_bad_rows(upload: Upload) -> Upload:
+    """Attach the unreadable rows (row number, reason) the confirmation lists."""
+    details = upload.error.get("details") or {}
+    reasons = details.get("reasons") or {}
+    rows = details.get("rows") or [int(r) for r in reasons]
+    listed = [(row, reasons.get(str(row), "")) for row in rows]
+    upload.bad_rows = listed[:BAD_ROWS_SHOWN]
+    upload.more_bad_rows = max(0, len(listed) - BAD_ROWS_SHOWN)
+    return upload
+
+
+def _still_pending(recent: list[Upload]) -> list[Upload]:
+    """Pending uploads (newest first) not already answered by a later accepted upload of the
+    same kind or the same file name: those would only invite loading an outdated file."""
+    pending, answered = [], set()
+    for upload in recent:
+        if upload.status == UploadStatus.ACCEPTED:
+            answered |= {("kind", upload.kind), ("name", upload.original_name)}
+        elif upload.status in PENDING and not (
+            ("kind", upload.kind) in answered or ("name", upload.original_name) in answered
+        ):
+            pending.append(upload)
+    return pending
+
+
+def upload_area_context(request, practice, onboarding, step, *, note: str = "", problem: str = ""):
+    kinds = [KINDS[k] for k in step.all_exports]
+    required = set(step.exports)
+    base = Upload.objects.filter(onboarding=onboarding).select_related("stored_file", "uploaded_by")
+    history = []
+    for kind in kinds:
+        # Uploads of a kind are shared by every step that reads it, so history is per onboarding.
+        rows = list(base.filter(kind=kind.key)[: HISTORY_PER_KIND + 1])
+        current = next(
+            (u for u in rows if u.status == UploadStatus.ACCEPTED and not u.superseded_at), None
+        )
+        rows, more = rows[:HISTORY_PER_KIND], len(rows) > HISTORY_PER_KIND
+        # Shown: everything since (and including) the upload in use; folded: what it replaced.
+        cut = rows.index(current) + 1 if current in rows else len(rows)
+        history.append(
+            {
+                "kind": kind,
+                "required": kind.key in required,
+                "current": current,
+                "recent": rows[:cut],
+                "earlier": rows[cut:],
+                "more": more,
+            }
+        )
+    unmatched = list(base.filter(step_key=step.key, kind="")[:HISTORY_PER_KIND])
+    recent = list(base.filter(step_key=step.key)[:12])
+    pending = [_with_bad_rows(u) for u in _still_pending(recent)][:3]
+    return {
+        "practice": practice,
+        "onboarding": onboarding,
+        "step": step,
+        "upload_kinds": kinds,
+        "upload_history": history,
+        "unmatched_uploads": unmatched,
+        "pending_uploads": pending,
+        "upload_max_bytes": settings.LIFTOFF_UPLOAD_MAX_BYTES,
+        "upload_note": note,
+        "upload_problem": problem,
+    }

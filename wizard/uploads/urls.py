@@ -1,0 +1,19 @@
+from django.urls import path
+
+from wizard.uploads import views
+
+urlpatterns = [
+    path("practices/<int:pk>/steps/<slug:key>/uploads/", views.upload, name="upload"),
+    path("practices/<int:pk>/steps/<slug:key>/paste/", views.paste, name="paste"),
+    path(
+        "practices/<int:pk>/steps/<slug:key>/uploads/<int:upload_id>/mapping/",
+        views.mapping,
+        name="mapping",
+    ),
+    path(
+        "practices/<int:pk>/steps/<slug:key>/uploads/<int:upload_id>/accept/",
+        views.accept_rows,
+        name="accept_rows",
+    ),
+    path("templates/<slug:kind>.csv", views.template, name="template"),
+]
