@@ -6,8 +6,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from audits.generator import generate
 from audits.models import Upload
+from audits.testdata import generate
 from audits.uploads import receive_upload
 from wizard.checklist import STEPS
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from audits.generator import DATA_RULE_CODES, ENCODINGS, FILES, HEADERS, TITLE_LINES, generate
+from audits.testdata import DATA_RULE_CODES, ENCODINGS, FILES, HEADERS, TITLE_LINES, generate
 from audits.validators.names import normalise_name
 from tests.conftest import need
 
@@ -690,7 +690,7 @@ def test_it_pairs_similar_names_with_a_shared_identifier_only_when_labelled(
 ):
     from rapidfuzz import fuzz
 
-    from audits.generator import name_key
+    from audits.testdata import name_key
 
     doc = labels_of(default_1000)
     labelled_pairs = {tuple(e["rows"]) for e in doc["labels"].get("C05.W002", [])}
@@ -710,7 +710,7 @@ def test_it_pairs_similar_names_with_a_shared_identifier_only_when_labelled(
 
 
 def test_it_draws_names_from_disjoint_cp1252_pools():
-    from audits.generator import FIRST_F, FIRST_M, LAST
+    from audits.testdata import FIRST_F, FIRST_M, LAST
 
     assert not set(FIRST_M + FIRST_F) & set(LAST)
     for word in FIRST_M + FIRST_F + LAST:
