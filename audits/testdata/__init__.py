@@ -45,10 +45,11 @@ A correct validator reports nothing on it except C00.I001 "not checked" infos.
 
 Conventions the labels follow (validators should implement the same reading)
 ---------------------------------------------------------------------------
-* ``audits/labels.py`` scores a finding against a label by code + file + overlapping rows, so the
-  FILE each rule reports on matters: it is named per rule below (e.g. C04.E001 on xpm_staff,
-  C04.E002 on ignition_team, C09.* on xero_invoices, C10.E001/W002 on xpm_jobs, C10.W003 on
-  xpm_clients, C13.W003 on xero_contacts, C13.E005 on ignition_clients, C15.E001 on proposals).
+* ``audits.testdata.scoring`` scores a finding against a label by code + file + overlapping rows,
+  so the FILE each rule reports on matters: it is named per rule in the injector modules (e.g.
+  C04.E001 on xpm_staff, C04.E002 on ignition_team, C09.* on xero_invoices, C10.E001/W002 on
+  xpm_jobs, C10.W003 on xpm_clients, C13.W003 on xero_contacts, C13.E005 on ignition_clients,
+  C15.E001 on proposals).
 * One label per finding. ``rows`` are sorted spreadsheet rows; clusters list all their rows.
 * Row-less values: ``value`` is the offending value as it appears in the labelled row(s).
 * Item 3: one finding per row, most specific code only. C03.E002 is reported only when the name,
@@ -79,7 +80,7 @@ Modules: ``vocabulary`` (name pools, places, templates, services), ``formats`` (
 encodings), ``names`` (name keys, fuzzy isolation), ``records``, ``practice`` (the shared state and
 identity draws), ``builder`` (the clean practice), ``injectors`` (the problems), ``rows`` and
 ``activity`` (jobs, proposals, invoices), ``tables`` (the final tables), ``writing`` (files and
-labels.json).
+labels.json), ``scoring`` (validator findings against labels.json).
 """
 
 from __future__ import annotations
