@@ -1,6 +1,7 @@
-"""The generator's vocabulary: name pools, places, templates, services and the injected variants.
+"""The generator's vocabulary: name pools, places, the clean templates and services, job states.
 
-All characters are Windows-1252 encodable (one export is written in cp1252).
+All characters are Windows-1252 encodable (one export is written in cp1252). The variants that are
+problems (bad templates, titles, subscription lines …) live in the injector of their step.
 """
 
 from __future__ import annotations
