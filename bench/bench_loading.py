@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_loading.py [--rows 500000] [--xlsx-rows 100000]
 
-Writes a synthetic XPM jobs CSV and XLSX into a temp dir (not audits/generator.py: this measures
+Writes a synthetic XPM jobs CSV and XLSX into a temp dir (not audits.testdata: this measures
 the loader alone), then times each load in a fresh child process so peak RSS is that load's own.
 Targets on a 2-core machine: CSV 500,000 rows <= 8 s and <= 1 GiB; XLSX 100,000 rows <= 6 s;
 kind detection <= 50 ms per kind. Prints numbers; asserts nothing.

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_validation.py [--clients 100000] [--seed 7] [--findings 50000]
 
-1. Generates (audits/generator.py, cached under var/bench/) a practice of ``--clients`` clients,
+1. Generates (audits.testdata, cached under var/bench/) a practice of ``--clients`` clients,
    then runs every step's rules through ``audits.runs.checking.check_files`` (the function the worker and
    ``manage.py validate`` share) and prints wall time, peak RSS and per-rule timings.
    Targets: <= 60 s and <= 1.5 GiB for 100,000 clients.
@@ -27,6 +27,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
+from audits import testdata  # noqa: E402 - after sys.path gets the project root
+
 django.setup()
 
 GIB = 1024**3
@@ -37,25 +39,22 @@ def peak_rss() -> int:
 
 
 def generated(clients: int, seed: int, problems: str) -> Path:
-    from audits import generator
-
     out = ROOT / "var" / "bench" / f"practice-{clients}-{seed}-{problems}"
     if not (out / "labels.json").exists():
         started = time.perf_counter()
-        generator.generate(out, clients=clients, seed=seed, problems=problems)
+        testdata.generate(out, clients=clients, seed=seed, problems=problems)
         print(f"generated {out} in {time.perf_counter() - started:.1f} s")
     return out
 
 
 def bench_validation(folder: Path) -> None:
-    from audits import generator
     from audits.loading import LoadLimits
     from audits.runs.checking import InputFile, check_files
     from audits.runs.state_map import folded_state_map
 
     inputs = [
         InputFile(name=name, data=(folder / name).read_bytes(), kind=kind)
-        for kind, name in generator.FILES.items()
+        for kind, name in testdata.FILES.items()
         if (folder / name).exists()
     ]
     size = sum(len(i.data) for i in inputs)

@@ -10,8 +10,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from audits.generator import generate
 from audits.models import Upload
+from audits.testdata import generate
 from audits.uploads import receive_upload
 from wizard.checklist import STEPS
 from wizard.models import Membership, Organisation, Practice, Role

@@ -7,8 +7,8 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from audits.generator import generate
 from audits.models import ValidationRun
+from audits.testdata import generate
 from tests.browser.chromium import chromium_page, log_in
 from wizard.demo import DEMO_PASSWORD, load_demo
 

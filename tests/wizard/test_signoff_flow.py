@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from audits.generator import generate
 from audits.models import RunStatus, Severity, Upload, UploadStatus, ValidationRun
+from audits.testdata import generate
 from wizard.models import AuditEvent, SignOff, StepStatus, Verb, Waiver
 
 STEP = "name-parity"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.generator import PROBLEM_LEVELS, generate
+from audits.testdata import PROBLEM_LEVELS, generate
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from audits.generator import DATA_RULE_CODES, generate
-from audits.labels import format_scores, score
 from audits.loading import load_path
+from audits.testdata import DATA_RULE_CODES, generate
+from audits.testdata.scoring import format_scores, score
 from audits.validators.base import Context, run_rules
 from audits.validators.registry import REGISTRY
 
