@@ -52,10 +52,10 @@ def build():
 
     from audits.models import Finding, RunStatus, Upload, UploadStatus, ValidationRun
     from audits.uploads import store_file
-    from wizard import status
     from wizard.models import Membership, Organisation, Role
     from wizard.practices.services import create_practice
     from wizard.signoff import services as signoff
+    from wizard.signoff import status
     from wizard.steps.services import record_attestation
 
     organisation = Organisation.objects.create(

@@ -8,4 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("liftoff")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks()  # each app's tasks.py (audits)
+# The product's tasks live in its feature packages.
+app.autodiscover_tasks(["wizard.steps", "wizard.notifications"])

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from audits.models import Finding, Upload, ValidationRun
+from wizard.checklist import get_step
 from wizard.models import (
     TEAM_ROLES,
     Invitation,
@@ -99,6 +100,11 @@ def current_onboarding(practice: Practice) -> Onboarding:
     if onboarding is None:
         raise Http404("This practice has no onboarding.")
     return onboarding
+
+
+def get_progress(onboarding: Onboarding, key: str) -> StepProgress:
+    """The step's progress in this onboarding (404 for an unknown step key)."""
+    return onboarding.steps.get(step_key=get_step(key).key)
 
 
 def get_onboarding_of(practice: Practice, pk: int) -> Onboarding:

@@ -1,6 +1,7 @@
-"""Queueing a run: the run row, its inputs, and the message to a worker once the transaction
-commits. Which steps to check, and with which uploads, is the caller's choice (the product knows
-its checklist)."""
+"""Queueing a run: the run row and its inputs. Which steps to check, with which uploads, is the
+caller's choice (the product knows its checklist); so is sending it to a worker
+(``audits.tasks.run_validation.delay_on_commit``), which would otherwise make ``runs`` and
+``tasks`` import each other."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from django.db import transaction
 
 from audits.models import Upload, ValidationRun
 from audits.signals import run_queued
-from audits.tasks import run_validation
 
 
 def queue_run(
     *, practice, onboarding, step_key: str, items: Sequence[int], uploads: Sequence[Upload], actor
 ) -> ValidationRun:
-    """A new run of the rules of ``items`` over ``uploads``; a worker picks it up after commit."""
+    """A new run of the rules of ``items`` over ``uploads``, status queued."""
     with transaction.atomic():
         run = ValidationRun.objects.create(
             practice=practice,
@@ -27,5 +27,4 @@ def queue_run(
         )
         run.uploads.set(uploads)
         run_queued.send(ValidationRun, run=run, actor=actor, uploads=list(uploads))
-        run_validation.delay_on_commit(run.pk)
     return run

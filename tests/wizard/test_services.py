@@ -3,9 +3,9 @@ import uuid
 
 import pytest
 
-from wizard import status
 from wizard.models import Attestation, AuditEvent, StepProgress, StepStatus, Verb
 from wizard.practices.services import create_practice, start_onboarding
+from wizard.signoff import status
 from wizard.steps.services import record_attestation
 
 

@@ -9,8 +9,8 @@ from datetime import date
 
 from audits.models import Finding, RunStatus, Upload, UploadStatus, ValidationRun
 from audits.uploads import store_file
-from wizard import status
 from wizard.models import StepProgress
+from wizard.signoff import status
 from wizard.steps.services import record_attestation
 
 

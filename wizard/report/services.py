@@ -21,7 +21,7 @@ from audits import spreadsheets
 from audits.kinds import KINDS
 from audits.models import Finding, RunStatus, Severity, ValidationRun
 from audits.selectors import current_uploads
-from wizard.checklist import STEPS
+from wizard.checklist import RENAME_ITEMS, STEPS
 from wizard.models import (
     Acknowledgement,
     Attestation,
@@ -34,7 +34,6 @@ from wizard.models import (
 from wizard.signoff.selectors import fingerprint
 
 OPEN_LIMIT = 15
-RENAME_ITEMS = {3: "XPM", 12: "XPM", 13: "Xero / XPM / Ignition"}
 
 
 @dataclass

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from audits.signals import run_failed, run_finished, run_queued
-from wizard import events, status
+from wizard import events
 from wizard.models import Verb
 from wizard.notifications.services import notify_run_failed
+from wizard.signoff import status
 
 
 def _refresh_step(run) -> None:

@@ -3,9 +3,12 @@ engine (``audits.runs``) queues and executes them."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from audits.models import Upload, ValidationRun
 from audits.runs.queue import queue_run
 from audits.selectors import current_uploads
+from audits.tasks import run_validation
 from wizard.checklist import STEPS, Step, get_step
 
 
@@ -34,11 +37,14 @@ def start_run(*, onboarding, step_key: str, actor) -> ValidationRun | None:
 
 
 def _queue(onboarding, step: Step, uploads: dict[str, Upload], actor) -> ValidationRun:
-    return queue_run(
-        practice=onboarding.practice,
-        onboarding=onboarding,
-        step_key=step.key,
-        items=[step.number],
-        uploads=[uploads[k] for k in step.all_exports if k in uploads],
-        actor=actor,
-    )
+    with transaction.atomic():
+        run = queue_run(
+            practice=onboarding.practice,
+            onboarding=onboarding,
+            step_key=step.key,
+            items=[step.number],
+            uploads=[uploads[k] for k in step.all_exports if k in uploads],
+            actor=actor,
+        )
+        run_validation.delay_on_commit(run.pk)  # a worker picks it up once this commits
+    return run

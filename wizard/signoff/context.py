@@ -6,7 +6,7 @@ import uuid
 
 from audits.models import RunStatus
 from wizard.access import Action, can
-from wizard.report.services import RENAME_ITEMS
+from wizard.checklist import RENAME_ITEMS
 from wizard.signoff import selectors
 from wizard.signoff.services import MIN_REASON
 

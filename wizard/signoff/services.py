@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import Finding, Severity, ValidationRun
-from wizard import events, status
+from wizard import events
 from wizard.access import Action, can
 from wizard.checklist import STEPS
 from wizard.models import Acknowledgement, Onboarding, SignOff, StepProgress, Verb, Waiver
 from wizard.notifications.services import notify_step_signed
+from wizard.signoff import status
 from wizard.signoff.selectors import (
     acknowledged_keys,
     active_waivers,

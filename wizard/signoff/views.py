@@ -18,6 +18,7 @@ from wizard.access import (
     current_onboarding,
     get_finding,
     get_practice_for_user,
+    get_progress,
     get_run,
     get_sign_off,
 )
@@ -25,12 +26,12 @@ from wizard.checklist import STEPS_BY_KEY
 from wizard.http import HtmxHttpRequest, fragment_or_redirect
 from wizard.signoff import selectors
 from wizard.signoff import services as signoff
-from wizard.steps.context import progress_of, step_context
+from wizard.signoff.context import signoff_context
 
 
 def _progress(request, pk: int, key: str, action: Action):
     practice = get_practice_for_user(request.user, pk, action)
-    return practice, progress_of(current_onboarding(practice), key)
+    return practice, get_progress(current_onboarding(practice), key)
 
 
 def _panel(request, practice, progress, error: str = "") -> HttpResponse:
@@ -38,8 +39,8 @@ def _panel(request, practice, progress, error: str = "") -> HttpResponse:
     step page without JavaScript, the outcome carried by a message."""
 
     def context() -> dict:
-        found = step_context(request, practice, progress.onboarding, progress.step_key)
-        return {**found, "signoff_error": error}
+        found = signoff_context(request, progress, error)
+        return {"practice": practice, "progress": progress, "step": progress.step, **found}
 
     return fragment_or_redirect(
         request,

@@ -10,18 +10,12 @@ from django.utils import timezone
 
 from audits.kinds import KINDS
 from audits.selectors import current_uploads, latest_run
-from wizard.access import Action, can
-from wizard.checklist import STEPS, get_step, neighbours
-from wizard.models import Onboarding, Practice, StepProgress, StepStatus
+from wizard.access import Action, can, get_progress
+from wizard.checklist import STEPS, neighbours
+from wizard.models import Onboarding, Practice, StepStatus
 from wizard.signoff.context import signoff_context
 from wizard.steps.forms import AttestationForm
 from wizard.uploads.context import upload_area_context
-
-
-def progress_of(onboarding: Onboarding, key: str) -> StepProgress:
-    """The step's progress in this onboarding (404 for an unknown step key)."""
-    step = get_step(key)
-    return onboarding.steps.get(step_key=step.key)
 
 
 def steps_context(onboarding: Onboarding) -> dict:
@@ -43,7 +37,7 @@ def steps_context(onboarding: Onboarding) -> dict:
 
 
 def step_context(request, practice: Practice, onboarding: Onboarding, key: str, form=None) -> dict:
-    progress = progress_of(onboarding, key)
+    progress = get_progress(onboarding, key)
     step = progress.step
     previous, following = neighbours(step)
     uploads = current_uploads(onboarding)

@@ -9,9 +9,10 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from wizard import events, status
+from wizard import events
 from wizard.models import Attestation, StepProgress, Verb
-from wizard.tasks import process_screenshot
+from wizard.signoff import status
+from wizard.steps.tasks import process_screenshot
 
 
 def record_attestation(

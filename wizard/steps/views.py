@@ -12,11 +12,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from wizard.access import Action, current_onboarding, get_practice_for_user, membership_of
+from wizard.access import (
+    Action,
+    current_onboarding,
+    get_practice_for_user,
+    get_progress,
+    membership_of,
+)
 from wizard.checklist import STEPS_BY_KEY
 from wizard.http import HtmxHttpRequest
 from wizard.steps import services
-from wizard.steps.context import progress_of, step_context, steps_context
+from wizard.steps.context import step_context, steps_context
 from wizard.steps.forms import AttestationForm
 
 
@@ -59,7 +65,7 @@ def step_detail(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
 def attest(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk, Action.ATTEST)
     onboarding = current_onboarding(practice)
-    progress = progress_of(onboarding, key)
+    progress = get_progress(onboarding, key)
     if not progress.step.needs_attestation:
         return HttpResponse("This step has no setting to confirm.", status=400)
     form = AttestationForm(request.POST, request.FILES)

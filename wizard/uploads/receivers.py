@@ -9,9 +9,10 @@ from django.dispatch import receiver
 from audits.kinds import KINDS
 from audits.models import UploadStatus
 from audits.signals import mapping_saved, upload_finished
-from wizard import events, status
+from wizard import events
 from wizard.models import Verb
 from wizard.runs.services import start_runs_for_kinds
+from wizard.signoff import status
 from wizard.signoff.services import mark_stale
 
 

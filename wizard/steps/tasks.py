@@ -1,4 +1,4 @@
-"""Celery tasks of the wizard: thin, take ids, call one service, quiet if the row is gone."""
+"""Checking an attestation's screenshot in a worker (the person does not wait for it)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from django.conf import settings
 from django.db import transaction
 
 from wizard.models import Attestation
-from wizard.notifications import services as notifications
 from wizard.steps.screenshots import check_screenshot
 
 
-@shared_task(acks_late=True)
+# The name it had before the feature packages, so queued messages still find it.
+@shared_task(name="wizard.tasks.process_screenshot", acks_late=True)
 def process_screenshot(attestation_id: int) -> None:
     with transaction.atomic():
         attestation = (
@@ -23,8 +23,3 @@ def process_screenshot(attestation_id: int) -> None:
         if attestation is None:  # gone, or already processed: running twice is harmless
             return
         check_screenshot(attestation, settings.LIFTOFF_SCREENSHOT_MAX_BYTES)
-
-
-@shared_task
-def notify_stuck_practices() -> int:
-    return notifications.notify_stuck_practices(days=settings.LIFTOFF_STUCK_AFTER_DAYS)
