@@ -65,7 +65,7 @@ and reordered words). A candidate must also reach ``NEAR_SIMILARITY``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -203,16 +203,6 @@ def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         return np.empty(0)
     spaced = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1)
     joined = process.cpdist(
-        [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio
-    )
-    return np.maximum(spaced, joined)
-
-
-def similar(a: Iterable[str], b: Iterable[str]) -> np.ndarray:
-    """All-pairs ``name_similarity`` of two small lists (a matrix, via ``cdist``)."""
-    a, b = list(a), list(b)
-    spaced = process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=1)
-    joined = process.cdist(
         [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio
     )
     return np.maximum(spaced, joined)
