@@ -95,15 +95,6 @@ class Finding:
         data["related"] = [r.to_dict() for r in self.related]
         return data
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        data = dict(data)
-        data["rows"] = tuple(data.get("rows") or ())
-        data["related"] = tuple(
-            Related(r["file"], tuple(r.get("rows") or ())) for r in data.get("related") or ()
-        )
-        return cls(**data)
-
 
 @dataclass(frozen=True)
 class Table:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
 import pandas as pd
@@ -85,12 +85,33 @@ def parse_state_map_csv(data: str | bytes) -> dict[str, str]:
     Comma, semicolon or tab separated; blank lines ignored; a first row whose second cell reads
     "Type" is a header. Every bad row is named in one ``ValueError``.
     """
-    text = _decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",;\t", key=first.count) if first else ","
     mapping: dict[str, str] = {}
     seen: dict[str, str] = {}  # state_key -> name as first written, to catch contradictions
     problems = []
+    for number, cells in _state_rows(_decode(data)):
+        try:
+            name, value = _state_row(cells)
+        except ValueError as exc:
+            problems.append(f"row {number}: {exc}")
+            continue
+        key = state_key(name)
+        if key in seen and mapping[seen[key]] != value:
+            problems.append(
+                f'row {number}: "{name}" is given two types ({mapping[seen[key]]} and {value})'
+            )
+            continue
+        seen.setdefault(key, name)
+        mapping[seen[key]] = value
+    if problems:
+        raise ValueError("The state map could not be read: " + "; ".join(problems))
+    return mapping
+
+
+def _state_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, stripped cells) of each non-blank row but a header; the delimiter is the one
+    the first non-blank line has most of."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=first.count) if first else ","
     header_checked = False
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         cells = [c.strip() for c in row]
@@ -100,25 +121,14 @@ def parse_state_map_csv(data: str | bytes) -> dict[str, str]:
             header_checked = True
             if len(cells) >= 2 and state_key(cells[1]) in _HEADER_TYPES:
                 continue
-        if len([c for c in cells[2:] if c]) or len(cells) < 2 or not cells[0]:
-            problems.append(f"row {number}: expected two columns, a state name and a type")
-            continue
-        try:
-            value = parse_state_type(cells[1]).value
-        except ValueError as exc:
-            problems.append(f"row {number}: {exc}")
-            continue
-        key = state_key(cells[0])
-        if key in seen and mapping[seen[key]] != value:
-            problems.append(
-                f'row {number}: "{cells[0]}" is given two types ({mapping[seen[key]]} and {value})'
-            )
-            continue
-        seen.setdefault(key, cells[0])
-        mapping[seen[key]] = value
-    if problems:
-        raise ValueError("The state map could not be read: " + "; ".join(problems))
-    return mapping
+        yield number, cells
+
+
+def _state_row(cells: list[str]) -> tuple[str, str]:
+    """(state name, type value) from one row's cells; ``ValueError`` in the user's words."""
+    if any(cells[2:]) or len(cells) < 2 or not cells[0]:
+        raise ValueError("expected two columns, a state name and a type")
+    return cells[0], parse_state_type(cells[1]).value
 
 
 def effective_state_map(user_map: dict[str, str] | None = None) -> dict[str, str]:

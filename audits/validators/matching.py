@@ -65,7 +65,7 @@ and reordered words). A candidate must also reach ``NEAR_SIMILARITY``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -208,16 +208,6 @@ def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
     return np.maximum(spaced, joined)
 
 
-def similar(a: Iterable[str], b: Iterable[str]) -> np.ndarray:
-    """All-pairs ``name_similarity`` of two small lists (a matrix, via ``cdist``)."""
-    a, b = list(a), list(b)
-    spaced = process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=1)
-    joined = process.cdist(
-        [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio
-    )
-    return np.maximum(spaced, joined)
-
-
 def _person_parts(forms: pd.Series, names: pd.Series) -> pd.DataFrame:
     """First and last token of names that read as one person, "" for organisations."""
     tokens = forms.str.split()
@@ -276,43 +266,11 @@ def scored_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     i, j = pairs[:, 0], pairs[:, 1]
     names = frame["name"].astype(str)
     normal = normalise_series(names).to_numpy()
-    forms_series = match_series(names)
-    forms = forms_series.to_numpy()
-    parts = _person_parts(forms_series, names)
-
-    agree = np.zeros(len(pairs), dtype=bool)
-    veto = np.zeros(len(pairs), dtype=bool)
-    agreeing = np.full(len(pairs), "", dtype=object)
-    for field in IDENTIFIERS:
-        values = ids[field].to_numpy()
-        both = (values[i] != "") & (values[j] != "")
-        same = both & (values[i] == values[j])
-        agree |= same
-        agreeing = np.where(same, agreeing + field + " ", agreeing)
-        if field in DISCRIMINATING:
-            veto |= both & (values[i] != values[j])
-
-    digits = forms_series.str.findall(r"\d+").str.join(" ").to_numpy()
+    forms = match_series(names)
+    agree, veto, agreeing = _identifier_evidence(ids, i, j)
+    digits = forms.str.findall(r"\d+").str.join(" ").to_numpy()
     veto |= digits[i] != digits[j]
-
-    whole = name_similarity(forms[i], forms[j])
-    first, last = parts["first"].to_numpy(), parts["last"].to_numpy()
-    fsk, lsk = parts["first_sk"].to_numpy(), parts["last_sk"].to_numpy()
-    people = (first[i] != "") & (first[j] != "")
-    person = np.zeros(len(pairs))
-    if people.any():
-        p = np.flatnonzero(people)
-        pi, pj = i[p], j[p]
-        straight = np.minimum(
-            _token_similarity(first[pi], first[pj], fsk[pi], fsk[pj]),
-            _token_similarity(last[pi], last[pj], lsk[pi], lsk[pj]),
-        )
-        swapped = np.minimum(
-            _token_similarity(first[pi], last[pj], fsk[pi], lsk[pj]),
-            _token_similarity(last[pi], first[pj], lsk[pi], fsk[pj]),
-        )
-        person[p] = np.maximum(straight, swapped)
-    similarity = np.where(people, person, whole)
+    similarity, people = _pair_similarity(forms, _person_parts(forms, names), i, j)
     threshold = np.where(people, PERSON_SIMILARITY, ORG_SIMILARITY)
     accepted = agree & ~veto & (normal[i] != normal[j]) & (similarity >= threshold)
     index = frame.index.to_numpy()
@@ -326,6 +284,52 @@ def scored_pairs(frame: pd.DataFrame) -> pd.DataFrame:
             "accepted": accepted,
         }
     )
+
+
+def _identifier_evidence(
+    ids: pd.DataFrame, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: whether any identifier agrees, whether a discriminating one differs, and the
+    names of the agreeing identifiers (space-separated, with a trailing space)."""
+    agree = np.zeros(len(i), dtype=bool)
+    veto = np.zeros(len(i), dtype=bool)
+    agreeing = np.full(len(i), "", dtype=object)
+    for field in IDENTIFIERS:
+        values = ids[field].to_numpy()
+        both = (values[i] != "") & (values[j] != "")
+        same = both & (values[i] == values[j])
+        agree |= same
+        agreeing = np.where(same, agreeing + field + " ", agreeing)
+        if field in DISCRIMINATING:
+            veto |= both & (values[i] != values[j])
+    return agree, veto, agreeing
+
+
+def _pair_similarity(
+    forms_series: pd.Series, parts: pd.DataFrame, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: the name similarity, and whether both are people. Two people are scored on first
+    and last names each (in order or swapped, the lower of the two); anything else on the whole
+    ``match_name`` form."""
+    forms = forms_series.to_numpy()
+    whole = name_similarity(forms[i], forms[j])
+    first, last = parts["first"].to_numpy(), parts["last"].to_numpy()
+    fsk, lsk = parts["first_sk"].to_numpy(), parts["last_sk"].to_numpy()
+    people = (first[i] != "") & (first[j] != "")
+    person = np.zeros(len(i))
+    if people.any():
+        p = np.flatnonzero(people)
+        pi, pj = i[p], j[p]
+        straight = np.minimum(
+            _token_similarity(first[pi], first[pj], fsk[pi], fsk[pj]),
+            _token_similarity(last[pi], last[pj], lsk[pi], lsk[pj]),
+        )
+        swapped = np.minimum(
+            _token_similarity(first[pi], last[pj], fsk[pi], lsk[pj]),
+            _token_similarity(last[pi], first[pj], lsk[pi], fsk[pj]),
+        )
+        person[p] = np.maximum(straight, swapped)
+    return np.where(people, person, whole), people
 
 
 def probable_duplicates(frame: pd.DataFrame) -> list[list[int]]:

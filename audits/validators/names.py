@@ -128,19 +128,12 @@ ORGANISATION_WORDS = re.compile(
 _LOWER_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "la", "le"}
 
 
-def is_individual(structure: str, name: str, first: str, last: str, has_structure: bool) -> bool:
-    """The spec's reading: business structure Individual, or (with no structure column) first and
-    last name fields and no organisation words in the name. A blank structure cell in a present
-    column is read like a missing column."""
-    if has_structure and structure.strip():
-        return structure.strip().casefold() == "individual"
-    return bool(first.strip() and last.strip()) and not ORGANISATION_WORDS.search(name)
-
-
 def individual_mask(
     names: pd.Series, first: pd.Series, last: pd.Series, structure: pd.Series | None
 ) -> pd.Series:
-    """``is_individual`` over a whole client table, vectorised."""
+    """Which clients are individuals, per the spec: business structure Individual, or (with no
+    structure column) first and last name fields and no organisation words in the name. A blank
+    structure cell in a present column is read like a missing column."""
     by_fields = (first.str.strip() != "") & (last.str.strip() != "")
     by_fields &= ~names.str.contains(ORGANISATION_WORDS, regex=True)
     if structure is None:
@@ -298,7 +291,3 @@ def strip_internal_codes(names: pd.Series) -> pd.Series:
     """``strip_internal_code`` over a column, once per unique value."""
     names = names.fillna("").astype(str)
     return names.map({u: strip_internal_code(u) for u in pd.unique(names)})
-
-
-def has_internal_code(name: str) -> bool:
-    return bool(name) and strip_internal_code(name) != name

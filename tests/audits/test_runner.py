@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from audits.validators import job_states, proposal_billing
 from audits.validators.base import Registry, Rule, run_rules
-from tests.audits.tables import make_context
+from tests.audits.validators.tables import make_context
 
 INVOICES = [
     {"contact": "Jane Smith", "invoice_number": "INV-1", "reference": "CLI-7"},

@@ -1,5 +1,5 @@
 from audits.validators import annual_jobs
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 CLIENTS = [
     {"name": "Silver Creek Holdings Pty Ltd", "group": "Silver Creek Group"},

@@ -1,5 +1,5 @@
 from audits.validators import clean_data
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 
 def client(name, **fields):

@@ -1,5 +1,5 @@
 from audits.validators import proposal_billing
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 JOBS = [
     {"job_no": "J1", "client": "Jane Smith", "state": "Planned", "client_order_no": "PROP-1"},

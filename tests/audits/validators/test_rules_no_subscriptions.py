@@ -1,5 +1,5 @@
 from audits.validators import no_subscriptions
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 
 def line(proposal, service, frequency="Annually"):

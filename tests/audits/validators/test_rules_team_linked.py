@@ -1,5 +1,5 @@
 from audits.validators import team_linked
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 STAFF = [
     {"name": "Priya Patel", "email": "priya@firm.example"},

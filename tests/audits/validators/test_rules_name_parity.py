@@ -1,5 +1,5 @@
 from audits.validators import name_parity
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 
 def test_it_flags_a_near_match_with_the_spelling_to_use():

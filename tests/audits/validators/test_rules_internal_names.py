@@ -2,7 +2,7 @@ import pytest
 
 from audits.validators import internal_names
 from audits.validators.names import strip_internal_code
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 
 @pytest.mark.parametrize(

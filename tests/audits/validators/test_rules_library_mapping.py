@@ -1,5 +1,5 @@
 from audits.validators import library_mapping
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 TEMPLATES = [{"template": "Annual Compliance", "task": "Prepare"}]
 

@@ -1,5 +1,5 @@
 from audits.validators import annual_templates
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 MONTHS = ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun"]
 

@@ -6,8 +6,6 @@ something was, 2 when an input could not be used (the reason on stderr, nothing 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -15,9 +13,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 
 from audits.kinds import KINDS
+from audits.loading import LoadError
 from audits.runs.checking import Checked, InputError, InputFile, check_files
 from audits.runs.state_map import folded_state_map
 from audits.validators.base import Severity
+from audits.validators.job_states import parse_state_map_csv
+from wizard.checklist import STEPS
 
 USAGE_ERROR = 2
 FAIL_LEVELS = {"error": (Severity.ERROR,), "warning": (Severity.ERROR, Severity.WARNING)}
@@ -52,8 +53,6 @@ class Command(BaseCommand):
         parser.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
 
     def handle(self, *args, **options) -> None:
-        from audits.loading import LoadError
-
         try:
             inputs = self._inputs(options["files"], options["kind"])
             items = _items(options["items"])
@@ -133,22 +132,10 @@ def _state_map(path: str | None) -> dict[str, str]:
     except OSError as exc:
         raise InputProblem(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     try:
-        from audits.validators.job_states import parse_state_map_csv
-    except ImportError:
-        parse_state_map_csv = _parse_state_map_csv
-    try:
         confirmed = parse_state_map_csv(data)
     except ValueError as exc:
         raise InputProblem(f"{path}: {exc}") from None
     return folded_state_map(confirmed)
-
-
-def _parse_state_map_csv(data: bytes) -> dict[str, str]:
-    """Fallback until the step 11 rules provide their own parser: name,type per line."""
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    if rows and [c.strip().casefold() for c in rows[0][:2]] in (["state", "type"],):
-        rows = rows[1:]
-    return {r[0].strip(): r[1].strip().casefold().replace(" ", "_") for r in rows if len(r) >= 2}
 
 
 def _document(checked: Checked) -> dict:
@@ -161,8 +148,6 @@ def _document(checked: Checked) -> dict:
 
 
 def _text(checked: Checked, document: dict) -> str:
-    from wizard.checklist import STEPS
-
     titles = {s.number: s.title for s in STEPS}
     out = []
     for f in checked.files:

@@ -1,7 +1,7 @@
 import pytest
 
 from audits.validators import job_states
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 
 def job(no, state, order="", client="Jane Smith"):

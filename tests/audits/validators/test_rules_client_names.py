@@ -1,7 +1,7 @@
 import pytest
 
 from audits.validators import client_names
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 
 def person(name, first="Jane", last="Smith", structure="Individual"):

@@ -1,5 +1,5 @@
 from audits.validators import adhoc_jobs
-from tests.audits.rule_helpers import findings
+from tests.audits.validators.rule_helpers import findings
 
 PROPOSALS = [{"proposal": "PROP-1", "client": "Jane Smith", "service": "Annual accounts"}]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audits.validators.base import Finding, Registry, run_rules
-from tests.audits.tables import make_context
+from tests.audits.validators.tables import make_context
 
 
 def findings(module, code: str | None = None, state_map=None, **tables) -> list[Finding]:
