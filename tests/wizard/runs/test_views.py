@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from audits.models import RunStatus, ValidationRun
-from tests.audits.test_runs_factories import CLIENTS_CSV, make_run, make_upload
+from tests.audits.runs.factories import CLIENTS_CSV, make_run, make_upload
 from wizard.models import AuditEvent, Verb
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

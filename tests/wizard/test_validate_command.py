@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from audits.validators import registry
 from audits.validators.base import Registry
-from tests.audits.test_runs import CommaNames, EveryName
-from tests.audits.test_runs_factories import CLIENTS_CSV
+from tests.audits.runs.factories import CLIENTS_CSV
+from tests.audits.runs.test_runs import CommaNames, EveryName
 
 CLEAN_CSV = b"Client,Email,Business Structure\r\nJane Smith,jane@example.com,Individual\r\n"
 
@@ -60,7 +60,7 @@ def test_it_exits_0_with_fail_on_never(clients):
 
 
 def test_it_fails_on_warnings_only_when_asked(clean, monkeypatch):
-    from tests.audits.test_runs import CommaNames as Base
+    from tests.audits.runs.test_runs import CommaNames as Base
 
     class Warns(Base):
         code = "C03.W904"

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from tests.wizard.test_signoff_factories import finding, progress_of, ready_data_step, run
+from tests.wizard.signoff.factories import finding, progress_of, ready_data_step, run
 from wizard.models import Acknowledgement, AuditEvent, StepStatus, Verb, Waiver
 from wizard.signoff import selectors
 from wizard.signoff import services as signoff

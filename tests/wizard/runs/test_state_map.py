@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from audits.models import StateMapping, ValidationRun
-from tests.audits.test_runs_factories import make_upload
+from tests.audits.runs.factories import make_upload
 
 # Until audits/loading.py lands (another engineer is writing it against the agreed API).
 

@@ -9,7 +9,7 @@ import pytest
 from audits import tasks
 from audits.models import Finding, RunStatus, ValidationRun
 from audits.runs import checking, state_map
-from tests.audits.test_runs_factories import make_upload
+from tests.audits.runs.factories import make_upload
 from tests.conftest import wait_for
 from wizard.runs import services as run_services
 

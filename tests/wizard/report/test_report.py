@@ -15,7 +15,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audits.models import RunStatus
-from tests.wizard.test_signoff_factories import attest, finding, progress_of, run, upload
+from tests.wizard.signoff.factories import attest, finding, progress_of, run, upload
 from wizard.checklist import STEPS
 from wizard.models import AuditEvent, SignOff
 from wizard.report import services as report

@@ -8,7 +8,7 @@ from audits.models import Finding, RunStatus, StateMapping, ValidationRun
 from audits.runs import checking, execution, state_map
 from audits.validators import registry
 from audits.validators.base import Registry, Rule
-from tests.audits.test_runs_factories import CLIENTS_CSV, make_upload
+from tests.audits.runs.factories import CLIENTS_CSV, make_upload
 from wizard.models import AuditEvent, StepStatus, Verb
 from wizard.runs import services as run_services
 

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from tests.wizard.test_signoff_factories import attest, finding, run
+from tests.wizard.signoff.factories import attest, finding, run
 from wizard import events
 from wizard.dashboard import figures as dashboard
 from wizard.models import Practice, Verb

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from audits.models import RunStatus
-from tests.wizard.test_signoff_factories import (
+from tests.wizard.signoff.factories import (
     attest,
     finding,
     progress_of,
