@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from audits.kinds import KIND_CHOICES
+from audits.severity import Severity
 
 
 class StoredFile(models.Model):
@@ -132,12 +133,6 @@ class ValidationRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
-
-
-class Severity(models.TextChoices):
-    ERROR = "error", "Error"
-    WARNING = "warning", "Warning"
-    INFO = "info", "Info"
 
 
 class Finding(models.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audits.models import RunStatus, Severity, Upload, UploadStatus, ValidationRun
+from audits.models import Upload, UploadStatus, ValidationRun
 
 
 def current_uploads(onboarding) -> dict[str, Upload]:
@@ -26,19 +26,3 @@ def latest_run(onboarding, step_key: str) -> ValidationRun | None:
         .order_by("-created_at", "-pk")
         .first()
     )
-
-
-def latest_finished_run(onboarding, step_key: str) -> ValidationRun | None:
-    return (
-        ValidationRun.objects.filter(
-            onboarding=onboarding,
-            step_key=step_key,
-            status__in=(RunStatus.SUCCEEDED, RunStatus.FAILED),
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
-def error_count(run: ValidationRun) -> int:
-    return run.findings.filter(severity=Severity.ERROR).count()

@@ -1,4 +1,5 @@
-"""Receiving exports: store the bytes as received, load them, and start the affected checks.
+"""Receiving exports: store the bytes as received, load them, and tell the product
+(``audits.signals.upload_finished``), which starts the affected checks.
 
 Bytes are stored once per SHA-256 (the same file uploaded twice is one stored file) and never
 modified. An upload is ``accepted`` (loaded; the newest accepted upload of a kind is what the next
@@ -129,31 +130,7 @@ def _load(upload: Upload, data: bytes, *, kind: str | None, mapping, accept_bad_
             accept_bad_rows=accept_bad_rows,
         )
     except LoadError as error:
-        guessed = kind or error.details.get("kind")
-        upload.kind = guessed if guessed in KINDS else ""
-        if not upload.kind and error.code == "bad_rows" and header is not None:
-            upload.kind = detect_kind(header.headers).kind or ""
-        upload.rows, upload.columns = 0, {}
-        upload.report = {"mapping": dict(mapping)} if mapping else {}
-        upload.error = {
-            "code": error.code,
-            "message": error.message,
-            "details": _plain(error.details),
-        }
-        if error.code in NEEDS_MAPPING:
-            upload.status = UploadStatus.NEEDS_MAPPING
-            if header is not None:
-                upload.error["preview"] = _plain(
-                    {
-                        "headers": header.headers,
-                        "rows": header.preview,
-                        "header_row": header.header_row,
-                    }
-                )
-        elif error.code == "bad_rows":
-            upload.status = UploadStatus.NEEDS_CONFIRMATION
-        else:
-            upload.status = UploadStatus.REJECTED
+        _record_refusal(upload, error, kind=kind, mapping=mapping, header=header)
         return None
     upload.kind = result.table.kind
     upload.status = UploadStatus.ACCEPTED
@@ -164,6 +141,27 @@ def _load(upload: Upload, data: bytes, *, kind: str | None, mapping, accept_bad_
     if mapping:
         upload.report["mapping"] = dict(mapping)
     return result
+
+
+def _record_refusal(upload: Upload, error: LoadError, *, kind, mapping, header) -> None:
+    """What the loader could not do, on the upload: waiting for a mapping (with a preview for
+    the form), for a confirmation of unreadable rows, or refused."""
+    guessed = kind or error.details.get("kind")
+    upload.kind = guessed if guessed in KINDS else ""
+    if not upload.kind and error.code == "bad_rows" and header is not None:
+        upload.kind = detect_kind(header.headers).kind or ""
+    upload.rows, upload.columns = 0, {}
+    upload.report = {"mapping": dict(mapping)} if mapping else {}
+    upload.error = {"code": error.code, "message": error.message, "details": _plain(error.details)}
+    if error.code in NEEDS_MAPPING:
+        upload.status = UploadStatus.NEEDS_MAPPING
+        if header is not None:
+            preview = {"headers": header.headers, "rows": header.preview}
+            upload.error["preview"] = _plain({**preview, "header_row": header.header_row})
+    elif error.code == "bad_rows":
+        upload.status = UploadStatus.NEEDS_CONFIRMATION
+    else:
+        upload.status = UploadStatus.REJECTED
 
 
 def _new_upload(*, practice, onboarding, step_key: str, name: str, actor) -> Upload:

@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
-from wizard.checklist import STEPS, STEPS_BY_KEY, Step
+from wizard.checklist import STEPS_BY_KEY, Step
 
 
 class Organisation(models.Model):
@@ -150,10 +150,6 @@ class StepProgress(models.Model):
     @property
     def step(self) -> Step:
         return STEPS_BY_KEY[self.step_key]
-
-
-def default_steps() -> list[tuple[str, int]]:
-    return [(s.key, s.number) for s in STEPS]
 
 
 class Attestation(models.Model):

@@ -14,24 +14,14 @@ import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 from typing import Any, ClassVar
 
 import pandas as pd
 
+from audits.severity import Severity
+
 ROW = "_row"  # column holding each record's spreadsheet row number (header row = 1)
 CODE_RE = re.compile(r"^C(\d{2})\.([EWI])(\d{3})$")
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Lower is worse; used to sort worst first."""
-        return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
 _LETTER_SEVERITY = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}

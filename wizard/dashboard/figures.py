@@ -267,21 +267,27 @@ def compute(practices: QuerySet[Practice], now: datetime) -> list[Row]:
     return rows
 
 
+def _matches(row: Row, filters: Filters, q: str) -> bool:
+    """Whether a row passes every filter but the step filter (``q`` is the folded search)."""
+    if row.archived_at is not None and not filters.archived:
+        return False
+    if q and q not in row.name.casefold():
+        return False
+    if filters.assignee is not None:
+        # 0 means "nobody assigned"; another number, that team member.
+        assigned = (
+            filters.assignee in row.assignee_ids if filters.assignee else not row.assignee_ids
+        )
+        if not assigned:
+            return False
+    return not filters.status or row.health == filters.status
+
+
 def choose(rows: list[Row], filters: Filters) -> list[Row]:
     """The rows matching the filters (except the step filter, so the chart can still show
     every step), sorted; nulls last whichever the direction, then by name."""
     q = filters.q.casefold()
-    found = [
-        r
-        for r in rows
-        if (filters.archived or r.archived_at is None)
-        and (not q or q in r.name.casefold())
-        and (
-            filters.assignee is None
-            or (filters.assignee in r.assignee_ids if filters.assignee else not r.assignee_ids)
-        )
-        and (not filters.status or r.health == filters.status)
-    ]
+    found = [r for r in rows if _matches(r, filters, q)]
     found.sort(key=lambda r: (r.name.casefold(), r.pk))
     column = SORTS[filters.sort.removeprefix("-")]
     if column == "name":

@@ -123,48 +123,59 @@ def _kind_choices(upload: Upload) -> list:
     return [KINDS[k] for k in likely] + [k for k in KINDS.values() if k.key not in likely]
 
 
-@require_http_methods(["GET", "POST"])
-def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> HttpResponse:
-    practice, onboarding, step, upload = _step_upload(request, pk, key, upload_id)
-    if upload.status != UploadStatus.NEEDS_MAPPING:
-        messages.info(request, f"{upload.original_name} does not need its columns mapped.")
-        return redirect("wizard:step", pk=practice.pk, key=step.key)
+def _preview(upload: Upload) -> tuple[list[str], list]:
+    """The header and first rows the mapping form shows (kept from loading, else read again)."""
     preview = upload.error.get("preview") or {}
-    headers, rows = preview.get("headers"), preview.get("rows", [])
-    if headers is None:
-        header = uploads.upload_headers(upload)
-        headers, rows = (header.headers, header.preview) if header else ([], [])
-    kind = request.POST.get("kind") or request.GET.get("kind") or upload.kind or ""
-    if kind not in KINDS:
-        kind = ""
-    problem = ""
-    if request.method == "POST" and "save" in request.POST:
-        if not kind:
-            problem = "Choose which export this file is."
-        else:
-            chosen = {
-                f.name: request.POST.get(f"field_{f.name}", "")
-                for f in KINDS[kind].fields
-                if request.POST.get(f"field_{f.name}", "") in headers
-            }
-            missing = [f for f in KINDS[kind].required if not chosen.get(f)]
-            if not missing:
-                uploads.save_mapping(upload=upload, kind=kind, mapping=chosen, actor=request.user)
-                return _respond(request, practice, onboarding, step, note=_summary([upload]))
-            problem = f"Choose a column for: {', '.join(missing)} (required)."
-    # After a failed save keep what was chosen; a change of kind starts from the suggestions.
-    posted = request.method == "POST" and "save" in request.POST
-    suggested = match_columns(headers, kind) if kind else {}
+    if preview.get("headers") is not None:
+        return preview["headers"], preview.get("rows", [])
+    header = uploads.upload_headers(upload)
+    return (header.headers, header.preview) if header else ([], [])
+
+
+def _chosen_columns(request, kind: str, headers: list[str]) -> dict[str, str]:
+    """field -> header as posted, only for headers the file really has."""
+    posted = {f.name: request.POST.get(f"field_{f.name}", "") for f in KINDS[kind].fields}
+    return {name: header for name, header in posted.items() if header in headers}
+
+
+def _mapping_fields(request, upload: Upload, kind: str, headers: list[str], posted: bool):
+    """Each field of the kind with its chosen column. After a failed save keep what was chosen;
+    a change of kind starts from the suggestions."""
+    if not kind:
+        return []
+    suggested = match_columns(headers, kind)
     suggested.update((upload.error.get("details") or {}).get("mapping") or {})
-    fields = [
+    return [
         {
             "field": f,
             "chosen": request.POST.get(f"field_{f.name}", "")
             if posted
             else suggested.get(f.name, ""),
         }
-        for f in (KINDS[kind].fields if kind else ())
+        for f in KINDS[kind].fields
     ]
+
+
+@require_http_methods(["GET", "POST"])
+def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> HttpResponse:
+    practice, onboarding, step, upload = _step_upload(request, pk, key, upload_id)
+    if upload.status != UploadStatus.NEEDS_MAPPING:
+        messages.info(request, f"{upload.original_name} does not need its columns mapped.")
+        return redirect("wizard:step", pk=practice.pk, key=step.key)
+    headers, rows = _preview(upload)
+    kind = request.POST.get("kind") or request.GET.get("kind") or upload.kind or ""
+    kind = kind if kind in KINDS else ""
+    posted = request.method == "POST" and "save" in request.POST
+    problem = ""
+    if posted and not kind:
+        problem = "Choose which export this file is."
+    elif posted:
+        chosen = _chosen_columns(request, kind, headers)
+        missing = [f for f in KINDS[kind].required if not chosen.get(f)]
+        if not missing:
+            uploads.save_mapping(upload=upload, kind=kind, mapping=chosen, actor=request.user)
+            return _respond(request, practice, onboarding, step, note=_summary([upload]))
+        problem = f"Choose a column for: {', '.join(missing)} (required)."
     context = {
         "practice": practice,
         "onboarding": onboarding,
@@ -174,7 +185,7 @@ def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> Http
         "kind_choices": _kind_choices(upload),
         "headers": headers,
         "preview_rows": rows,
-        "fields": fields,
+        "fields": _mapping_fields(request, upload, kind, headers, posted),
         "problem": problem,
     }
     template_name = "audits/upload_mapping.html"
