@@ -40,14 +40,17 @@ run: demo ## Set up everything and start the web server and a Celery worker (Ctr
 test: install-dev ## Run the whole test suite (real-service and browser tests included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	@# pytest exits 5 when a selection collects no test: say so rather than fail the build.
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests were collected for '$(PYTEST_ARGS)'"; exit 0; fi; exit $$rc
 
-lint: install-dev ## ruff check and format check
+lint: install-dev ## ruff, the import layers (import-linter) and the code-shape tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q tests/test_architecture.py
 
 format: install-dev ## Format the code with ruff
 	$(BIN)/ruff format .

@@ -2,7 +2,7 @@
 
 This is the single definition used by loading (header matching, kind detection), the export
 generator (templates), the upload templates offered for download, and the validators. The source of
-truth is ``shared/spec/exports.md``; keep this table in step with it.
+truth is ``docs/exports.md``; keep this table in step with it.
 """
 
 from __future__ import annotations

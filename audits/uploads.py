@@ -23,13 +23,12 @@ from audits.kinds import KINDS
 from audits.loading import (
     HeaderPreview,
     LoadError,
-    LoadLimits,
     detect_kind,
     header_signature,
-    human_size,
     load_bytes,
     read_header,
 )
+from audits.loading.limits import too_large
 from audits.models import ColumnMapping, StoredFile, Upload, UploadStatus
 from audits.runs.checking import settings_limits
 from audits.signals import mapping_saved, upload_finished
@@ -78,16 +77,6 @@ def _store(sha: str, size: int, content) -> StoredFile:
 def read_stored(upload: Upload) -> bytes:
     with upload.stored_file.blob.open("rb") as handle:
         return handle.read()
-
-
-def _too_large(name: str, size: int, limits: LoadLimits) -> LoadError:
-    # The loader's own wording (loading.load_path), so the message is the same whichever refuses.
-    return LoadError(
-        "too_large",
-        f"{name} is {human_size(size)}; the limit is {human_size(limits.max_bytes)}. "
-        "Filter the export or split it into smaller files.",
-        {"size": size, "limit": limits.max_bytes},
-    )
 
 
 def _plain(value: Any) -> Any:
@@ -197,7 +186,7 @@ def receive_upload(
     upload.stored_file = store_file(data)
     limits = settings_limits()
     if len(data) > limits.max_bytes:  # refused before any of it is parsed
-        return _reject(upload, _too_large(upload.original_name, len(data), limits), actor)
+        return _reject(upload, too_large(upload.original_name, len(data), limits), actor)
     _load(upload, data, kind=kind, mapping=None, accept_bad_rows=False)
     return _finish(upload, actor)
 
@@ -211,7 +200,7 @@ def receive_file(*, practice, onboarding, step_key: str, file, actor, kind=None)
             practice=practice, onboarding=onboarding, step_key=step_key, name=file.name, actor=actor
         )
         upload.stored_file = store_stream(file)
-        return _reject(upload, _too_large(upload.original_name, file.size, limits), actor)
+        return _reject(upload, too_large(upload.original_name, file.size, limits), actor)
     return receive_upload(
         practice=practice,
         onboarding=onboarding,

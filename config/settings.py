@@ -182,7 +182,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Uploads (see shared/spec/exports.md): limits are configurable per deployment.
+# Uploads (see docs/exports.md): limits are configurable per deployment.
 LIFTOFF_UPLOAD_MAX_BYTES = envint("LIFTOFF_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 LIFTOFF_UPLOAD_MAX_ROWS = envint("LIFTOFF_UPLOAD_MAX_ROWS", 1_000_000)
 LIFTOFF_SCREENSHOT_MAX_BYTES = envint("LIFTOFF_SCREENSHOT_MAX_BYTES", 5 * 1024 * 1024)

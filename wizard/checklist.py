@@ -1,4 +1,4 @@
-"""The 15 checklist steps, in order, as one explicit definition (shared/spec/checklist.md).
+"""The 15 checklist steps, in order, as one explicit definition (docs/checklist.md).
 
 A step is an attestation (a setting no export shows), a data step (exports checked by validators),
 or both. ``exports`` are the kinds a data step needs before it can be checked and signed;

@@ -1,6 +1,6 @@
 """Turn an uploaded export (CSV or Excel bytes) into a ``Table`` of canonical fields, or refuse.
 
-The contract is ``shared/spec/exports.md``. Everything a practice's systems produce is normal input
+The contract is ``docs/exports.md``. Everything a practice's systems produce is normal input
 (BOMs, UTF-16 "Unicode text", semicolons, title lines, blank rows, ``[Table] Field`` and ``*Field``
 headers); anything we cannot read faithfully becomes a ``LoadError`` with a stable ``code``, a
 message in the user's words that names the file, and ``details`` for the wizard. Nothing is ever

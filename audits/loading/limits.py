@@ -24,15 +24,21 @@ class LoadLimits:
     max_xlsx_ratio: int = 100
 
 
+def too_large(filename: str, size: int, limits: LoadLimits) -> LoadError:
+    """The refusal of a file of ``size`` bytes over the limit (also said by uploads that are
+    stored but never read)."""
+    return LoadError(
+        "too_large",
+        f"{filename} is {human_size(size)}; the limit is {human_size(limits.max_bytes)}. "
+        "Filter the export or split it into smaller files.",
+        {"size": size, "limit": limits.max_bytes},
+    )
+
+
 def check_size(size: int, filename: str, limits: LoadLimits) -> None:
     """Refuse a file of ``size`` bytes over the limit, before anything reads it."""
     if size > limits.max_bytes:
-        raise LoadError(
-            "too_large",
-            f"{filename} is {human_size(size)}; the limit is {human_size(limits.max_bytes)}. "
-            "Filter the export or split it into smaller files.",
-            {"size": size, "limit": limits.max_bytes},
-        )
+        raise too_large(filename, size, limits)
 
 
 def too_many_rows(filename: str, rows: int, limits: LoadLimits) -> LoadError:

@@ -9,22 +9,10 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-_SUFFIX_WORDS = frozenset(
-    [
-        "pty",
-        "ltd",
-        "limited",
-        "proprietary",
-        "inc",
-        "incorporated",
-        "llc",
-        "llp",
-        "co",
-        "company",
-        "plc",
-        "trust",
-    ]
-)
+from audits.validators.names import LEGAL_SUFFIXES
+
+# The same legal suffixes the validators treat as one token class.
+_SUFFIX_WORDS = frozenset(LEGAL_SUFFIXES)
 _PUNCT = re.compile(r"[^\w\s]")
 
 

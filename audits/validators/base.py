@@ -1,7 +1,7 @@
 """The building blocks of every validator: findings, input tables, rules, the registry and the runner.
 
 A finding copies the shape of a Django system-check message (level, message, hint, id) plus the
-place in the user's file (see ``shared/spec/findings.md``). Rules are small classes with a stable
+place in the user's file (see ``docs/findings.md``). Rules are small classes with a stable
 code; the runner loops over them, and a rule that crashes becomes a ``C00.E999`` finding instead
 of hiding the others' results (pretix's check registry works the same way).
 """

@@ -102,6 +102,13 @@ def team_members(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+def _people_page(practice_id: int | None) -> HttpResponse:
+    """Back to the practice's people, or to the team for a team member."""
+    if practice_id:
+        return redirect("wizard:members", pk=practice_id)
+    return redirect("wizard:team_members")
+
+
 @require_POST
 def member_remove(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
     target = get_member_for_user(request.user, membership_id)
@@ -109,9 +116,7 @@ def member_remove(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
         raise PermissionDenied("You cannot remove this member.")
     services.remove_member(membership=target, actor=request.user)
     messages.success(request, f"{target.user.get_username()} no longer has access.")
-    if target.practice_id:
-        return redirect("wizard:members", pk=target.practice_id)
-    return redirect("wizard:team_members")
+    return _people_page(target.practice_id)
 
 
 @require_POST
@@ -121,9 +126,7 @@ def invitation_revoke(request: HtmxHttpRequest, invitation_id: int) -> HttpRespo
         raise PermissionDenied("You cannot withdraw this invitation.")
     invitations.revoke(invitation=invitation, actor=request.user)
     messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
-    if invitation.practice_id:
-        return redirect("wizard:members", pk=invitation.practice_id)
-    return redirect("wizard:team_members")
+    return _people_page(invitation.practice_id)
 
 
 @login_not_required

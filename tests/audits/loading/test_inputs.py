@@ -1,4 +1,4 @@
-"""The loader on awkward and hostile files, built here (shared/spec/exports.md, "Bad input")."""
+"""The loader on awkward and hostile files, built here (docs/exports.md, "Bad input")."""
 
 import io
 import zipfile

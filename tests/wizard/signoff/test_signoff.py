@@ -1,4 +1,4 @@
-"""Signing off a step (shared/spec/checklist.md, "Sign-off"): refused in each state that is not
+"""Signing off a step (docs/checklist.md, "Sign-off"): refused in each state that is not
 ready, with the reason in the practice's words; recorded once with its evidence when it is."""
 
 import json

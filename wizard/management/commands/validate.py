@@ -1,6 +1,6 @@
 """``manage.py validate``: the wizard's validators on files, without the web app or the database.
 
-Contract: shared/spec/findings.md. Exit 0 when nothing at or above ``--fail-on`` was found, 1 when
+Contract: docs/findings.md. Exit 0 when nothing at or above ``--fail-on`` was found, 1 when
 something was, 2 when an input could not be used (the reason on stderr, nothing else written).
 """
 
