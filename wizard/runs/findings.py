@@ -178,7 +178,7 @@ def _diff(run: ValidationRun) -> dict | None:
 def findings(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk)
     run = get_run(practice, run_id)
-    template_name = "audits/findings.html"
+    template_name = "wizard/findings.html"
     if request.htmx and request.GET.get("fragment") == "findings":
         template_name += "#findings"
     return render(request, template_name, _findings_context(request, practice, run))

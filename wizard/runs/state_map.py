@@ -78,7 +78,7 @@ def _state_rows(practice: Practice, onboarding) -> list[dict]:
 def state_map(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk)
     onboarding = current_onboarding(practice)
-    template_name = "audits/run_state_map.html"
+    template_name = "wizard/run_state_map.html"
     if request.htmx:
         template_name += "#state-map"
     context = {
@@ -108,5 +108,5 @@ def save_state_map_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return redirect("wizard:step", pk=practice.pk, key=JOB_STATES_STEP)
     step = STEPS_BY_KEY[JOB_STATES_STEP]
     context = {"practice": practice, "onboarding": onboarding, "step": step, "run": run}
-    response = render(request, "audits/run_panel.html#run-panel", context)
+    response = render(request, "wizard/run_panel.html#run-panel", context)
     return trigger_client_event(response, "stepsChanged")

@@ -33,7 +33,7 @@ def run_panel(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     if not request.htmx:
         return redirect("wizard:step", pk=practice.pk, key=step.key)
     context = {"practice": practice, "onboarding": onboarding, "step": step, "run": run}
-    response = render(request, "audits/run_panel.html#run-panel", context)
+    response = render(request, "wizard/run_panel.html#run-panel", context)
     if run is not None and run.is_finished:
         # Only a panel that was polling asks again, so a finished answer is news: the step list
         # and status change with it.
@@ -57,5 +57,5 @@ def run_again(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     if not request.htmx:
         return redirect("wizard:step", pk=practice.pk, key=step.key)
     context = {"practice": practice, "onboarding": onboarding, "step": step, "run": run}
-    response = render(request, "audits/run_panel.html#run-panel", context)
+    response = render(request, "wizard/run_panel.html#run-panel", context)
     return trigger_client_event(response, "stepsChanged")

@@ -1,7 +1,7 @@
 """Uploading exports on a data step: files, paste box, column mapping, bad-row confirmation and
 template downloads. Every view goes through ``wizard.access``; uploads are never served.
 
-After a POST an htmx request gets the upload area back (``audits/upload_area.html#upload-area``)
+After a POST an htmx request gets the upload area back (``wizard/upload_area.html#upload-area``)
 with ``HX-Trigger: stepsChanged`` so the step list refreshes itself; a plain form post is
 redirected to the step page, with the outcome as a message."""
 
@@ -37,7 +37,7 @@ def _step_upload(request, pk: int, key: str, upload_id: int | None = None):
 def _respond(request, practice, onboarding, step, *, note: str = "", problem: str = ""):
     return fragment_or_redirect(
         request,
-        fragment="audits/upload_area.html#upload-area",
+        fragment="wizard/upload_area.html#upload-area",
         context=lambda: upload_area_context(
             request, practice, onboarding, step, note=note, problem=problem
         ),
@@ -188,7 +188,7 @@ def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> Http
         "fields": _mapping_fields(request, upload, kind, headers, posted),
         "problem": problem,
     }
-    template_name = "audits/upload_mapping.html"
+    template_name = "wizard/upload_mapping.html"
     if request.htmx:
         template_name += "#mapping-form"
     return render(request, template_name, context)
