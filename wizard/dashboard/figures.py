@@ -36,13 +36,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from audits.models import RunStatus, ValidationRun
 from wizard.checklist import STEPS
+from wizard.dashboard.open_counts import open_counts
 from wizard.http import plain_int
-from wizard.models import AuditEvent, Onboarding, Practice, StepProgress, StepStatus, Waiver
+from wizard.models import (
+    AuditEvent,
+    Onboarding,
+    Practice,
+    StepProgress,
+    StepStatus,
+    Waiver,
+)
 
 
 class Health(StrEnum):
@@ -433,7 +440,7 @@ def at_step(rows: list[Row], step: int | None) -> list[Row]:
 
 
 def _fill_details(rows: list[Row], onboarding_of: dict[int, int], practice_ids: QuerySet) -> None:
-    """Assignees, open errors and warnings, and per-step open figures of ``rows``: three
+    """Assignees, open errors and warnings, and per-step open figures of ``rows``: four
     queries. ``onboarding_of`` maps each row's newest onboarding to its practice; the queries
     select by ``practice_ids`` (a subquery: no list of ids to send) and skip older
     onboardings here."""
@@ -457,17 +464,7 @@ def _fill_details(rows: list[Row], onboarding_of: dict[int, int], practice_ids: 
         if onboarding_id in onboarding_of:
             figures[onboarding_of[onboarding_id]][number] = StepFigures(number, True)
     number_of = {s.key: s.number for s in STEPS}
-    for onboarding_id, step_key, errors, warnings in (
-        latest_runs()
-        .filter(practice_id__in=practice_ids)
-        .annotate(
-            e=Coalesce(Cast(KT("counts__error"), IntegerField()), 0),
-            w=Coalesce(Cast(KT("counts__warning"), IntegerField()), 0),
-        )
-        .filter(Q(e__gt=0) | Q(w__gt=0))
-        .order_by()
-        .values_list("onboarding_id", "step_key", "e", "w")
-    ):
+    for onboarding_id, step_key, errors, warnings in open_counts(latest_runs(), practice_ids):
         number = number_of.get(step_key)
         practice_id = onboarding_of.get(onboarding_id)
         if number is None or practice_id is None:

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from audits.models import RunStatus, ValidationRun
+from tests.wizard.signoff.factories import finding, ready_data_step
 from wizard import events
 from wizard.dashboard import figures as dashboard
 from wizard.models import (
@@ -19,6 +20,7 @@ from wizard.models import (
     Waiver,
 )
 from wizard.practices.services import create_practice, start_onboarding
+from wizard.signoff import services as signoff
 
 NOW = timezone.now()
 
@@ -268,3 +270,39 @@ def test_it_spells_each_view_one_way():
     assert filters.query() == "q=a%26b&status=stuck&assignee=0&sort=-errors"
     assert filters.query(without=("sort", "q")) == "status=stuck&assignee=0"
     assert dashboard.Filters().query() == ""
+
+
+def test_it_counts_only_findings_still_open(practice, manager):
+    """A waived error and an acknowledged warning are no longer open: the dashboard says what
+    the completion report says (issue: 21 "open" errors on a practice with 0 open)."""
+    ready_data_step(
+        practice,
+        findings=[
+            finding("C03.E001", "Lee, Ann", rows=(14,)),
+            finding("C03.E002", "Bo  Stone", rows=(15,)),
+            finding("C03.W003", "Mr Bob Stone"),
+        ],
+    )
+    run = practice.current_onboarding().validation_runs.get()
+    assert (row_of(practice).errors, row_of(practice).warnings) == (2, 1)
+    signoff.waive(
+        finding=run.findings.get(code="C03.E001"),
+        actor=manager,
+        reason="The partners keep this legal name until June.",
+    )
+    signoff.acknowledge(findings=[run.findings.get(code="C03.W003")], actor=manager)
+    row = row_of(practice)
+    assert (row.errors, row.warnings) == (1, 0)
+    assert [(s.number, s.errors, s.warnings) for s in row.steps] == [(3, 1, 0)]
+
+
+def test_it_leaves_a_step_out_when_everything_in_it_was_waived(practice, manager):
+    ready_data_step(practice, findings=[finding("C03.E001", "Lee, Ann", rows=(14,))])
+    run = practice.current_onboarding().validation_runs.get()
+    signoff.waive(
+        finding=run.findings.get(code="C03.E001"),
+        actor=manager,
+        reason="The partners keep this legal name until June.",
+    )
+    row = row_of(practice)
+    assert (row.errors, row.steps) == (0, [])
