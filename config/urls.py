@@ -21,3 +21,8 @@ urlpatterns = [
     path("", include("wizard.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Refusals say why and link back (wizard/errors.py); htmx gets the reason in the page's messages.
+handler400 = "wizard.errors.bad_request"
+handler403 = "wizard.errors.permission_denied"
+handler404 = "wizard.errors.page_not_found"

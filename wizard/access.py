@@ -83,9 +83,25 @@ def can(user, action: Action) -> bool:
     return membership is not None and membership.role in _ALLOWED[action]
 
 
+# What each action is, in the words of the refusal page ("Practice staff cannot …").
+_DOING = {
+    Action.VIEW: "see this practice",
+    Action.ATTEST: "confirm settings",
+    Action.UPLOAD: "upload exports",
+    Action.WAIVE: "waive errors: ask your practice manager or onboarding lead",
+    Action.ACKNOWLEDGE: "acknowledge warnings",
+    Action.SIGN: "sign off steps: your practice manager does",
+    Action.COUNTERSIGN: "countersign: the onboarding lead does",
+    Action.MANAGE_PRACTICE: "manage practices: an onboarding lead does",
+    Action.INVITE: "invite people: an onboarding lead or the practice manager does",
+}
+
+
 def require(user, action: Action) -> None:
     if not can(user, action):
-        raise PermissionDenied(f"Your role cannot {action.value.replace('_', ' ')}.")
+        membership = getattr(user, "membership", None)
+        who = membership.get_role_display() if membership else "Your account"
+        raise PermissionDenied(f"{who} cannot {_DOING[action]}.")
 
 
 def practices_of_organisation(membership: Membership) -> QuerySet[Practice]:

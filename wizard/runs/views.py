@@ -12,6 +12,7 @@ from django_htmx.http import trigger_client_event
 from audits.selectors import latest_run
 from wizard.access import Action, current_onboarding, get_practice_for_user
 from wizard.checklist import STEPS_BY_KEY, Step
+from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
 from wizard.runs.services import start_run
 
@@ -50,7 +51,7 @@ def run_again(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     if run is None:
         message = "Upload the exports this step needs before checking it."
         if request.htmx:
-            return HttpResponse(message, status=400)
+            return refuse(request, message)
         messages.error(request, message)
     elif not request.htmx:
         messages.success(request, f"Step {step.number} is being checked again.")

@@ -20,6 +20,7 @@ from wizard.access import (
     membership_of,
 )
 from wizard.checklist import STEPS_BY_KEY
+from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
 from wizard.steps import services
 from wizard.steps.context import step_context, steps_context
@@ -67,7 +68,7 @@ def attest(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     onboarding = current_onboarding(practice)
     progress = get_progress(onboarding, key)
     if not progress.step.needs_attestation:
-        return HttpResponse("This step has no setting to confirm.", status=400)
+        return refuse(request, "This step has no setting to confirm.")
     form = AttestationForm(request.POST, request.FILES)
     if form.is_valid():
         _, created = services.record_attestation(
