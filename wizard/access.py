@@ -68,13 +68,31 @@ def practices_for(user) -> QuerySet[Practice]:
     return practices
 
 
+# What changes an onboarding; an archived practice is read-only until a lead restores it.
+WRITES = frozenset(
+    {
+        Action.ATTEST,
+        Action.UPLOAD,
+        Action.WAIVE,
+        Action.ACKNOWLEDGE,
+        Action.SIGN,
+        Action.COUNTERSIGN,
+        Action.INVITE,
+    }
+)
+ARCHIVED = "{name} is archived, so it is read-only. An onboarding lead can restore it in its admin."
+
+
 def get_practice_for_user(user, pk: int, action: Action = Action.VIEW) -> Practice:
-    """The practice if the user may reach it (else 404), and may do ``action`` on it (else 403)."""
+    """The practice if the user may reach it (else 404), and may do ``action`` on it (else 403,
+    also for a change to an archived practice)."""
     try:
         practice = practices_for(user).select_related("organisation").get(pk=pk)
     except Practice.DoesNotExist:
         raise Http404("No such practice.") from None
     require(user, action)
+    if action in WRITES and practice.archived_at is not None:
+        raise PermissionDenied(ARCHIVED.format(name=practice.name))
     return practice
 
 

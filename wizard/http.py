@@ -49,3 +49,28 @@ def fragment_or_redirect(
     for event in events:
         trigger_client_event(response, event)
     return response
+
+
+def confirm(
+    request: HtmxHttpRequest,
+    *,
+    title: str,
+    consequences: list[str],
+    action: str,
+    fields: dict[str, str],
+    confirm_label: str,
+    cancel: str,
+    danger: bool = True,
+) -> HttpResponse:
+    """The page that names what a destructive action will do before it is done: a POST of the
+    same form with ``confirmed=1`` does it, Cancel goes back. Works without JavaScript."""
+    context = {
+        "title": title,
+        "consequences": consequences,
+        "action": action,
+        "fields": fields,
+        "confirm_label": confirm_label,
+        "cancel": cancel,
+        "danger": danger,
+    }
+    return render(request, "wizard/confirm.html", context)

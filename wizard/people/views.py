@@ -20,7 +20,7 @@ from wizard.access import (
     membership_of,
     require,
 )
-from wizard.http import HtmxHttpRequest
+from wizard.http import HtmxHttpRequest, confirm
 from wizard.models import PRACTICE_ROLES, TEAM_ROLES, Membership, Practice, Role
 from wizard.people import invitations, services
 from wizard.people.forms import AcceptForm, InviteForm
@@ -102,11 +102,15 @@ def team_members(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _people_page(practice_id: int | None) -> HttpResponse:
-    """Back to the practice's people, or to the team for a team member."""
+def _people_url(practice_id: int | None) -> str:
+    """The practice's people, or the team for a team member."""
     if practice_id:
-        return redirect("wizard:members", pk=practice_id)
-    return redirect("wizard:team_members")
+        return reverse("wizard:members", args=[practice_id])
+    return reverse("wizard:team_members")
+
+
+def _people_page(practice_id: int | None) -> HttpResponse:
+    return redirect(_people_url(practice_id))
 
 
 @require_POST
@@ -114,6 +118,22 @@ def member_remove(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
     target = get_member_for_user(request.user, membership_id)
     if not may_manage_people(request.user, target.practice_id) or target.user_id == request.user.pk:
         raise PermissionDenied("You cannot remove this member.")
+    if request.POST.get("confirmed") != "1":
+        who = target.user.get_full_name() or target.user.get_username()
+        return confirm(
+            request,
+            title=f"Remove {who}'s access?",
+            consequences=[
+                f"{who} ({target.get_role_display()}) is logged out at once and can no longer "
+                "log in.",
+                "Everything they did stays in the activity log and the reports, under their name.",
+                "They can be invited again later.",
+            ],
+            action=reverse("wizard:member_remove", args=[target.pk]),
+            fields={},
+            confirm_label="Remove access",
+            cancel=_people_url(target.practice_id),
+        )
     services.remove_member(membership=target, actor=request.user)
     messages.success(request, f"{target.user.get_username()} no longer has access.")
     return _people_page(target.practice_id)

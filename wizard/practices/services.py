@@ -96,6 +96,20 @@ def set_archived(*, practice: Practice, actor, archived: bool) -> Practice:
     return practice
 
 
-def start_fresh_onboarding(*, practice: Practice, actor, label: str = "") -> Onboarding:
-    """A new pass through the checklist; earlier onboardings keep all their data."""
-    return start_onboarding(practice=practice, actor=actor, label=label.strip()[:100])
+def fresh_onboarding_problem(practice: Practice, label: str) -> str:
+    """Why ``label`` cannot name a fresh onboarding of ``practice`` ("" when it can)."""
+    if not label:
+        return "Give the fresh onboarding a name, e.g. “Re-check 2027”."
+    if practice.onboardings.filter(label__iexact=label).exists():
+        return f"{practice.name} already has an onboarding called “{label}”: choose another name."
+    return ""
+
+
+def start_fresh_onboarding(*, practice: Practice, actor, label: str) -> Onboarding:
+    """A new pass through the checklist; earlier onboardings keep all their data. The name is
+    required and unique within the practice, so the reports of each stay apart."""
+    label = " ".join(label.split())[:100]
+    problem = fresh_onboarding_problem(practice, label)
+    if problem:
+        raise ValueError(problem)
+    return start_onboarding(practice=practice, actor=actor, label=label)

@@ -6,11 +6,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wizard.access import Action, get_practice_for_user, membership_of, require
-from wizard.http import HtmxHttpRequest
-from wizard.models import DateOrder
+from wizard.access import (
+    Action,
+    current_onboarding,
+    get_practice_for_user,
+    membership_of,
+    require,
+)
+from wizard.checklist import STEPS
+from wizard.http import HtmxHttpRequest, confirm
+from wizard.models import DateOrder, StepStatus
 from wizard.practices import services
 from wizard.practices.forms import PracticeForm
 
@@ -65,6 +73,21 @@ def practice_admin(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def practice_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk, Action.MANAGE_PRACTICE)
     archived = request.POST.get("archived") == "1"
+    if archived and request.POST.get("confirmed") != "1":
+        return confirm(
+            request,
+            title=f"Archive {practice.name}?",
+            consequences=[
+                "It becomes read-only: nobody can upload, confirm settings, waive, acknowledge "
+                "or sign off until it is restored.",
+                "It is hidden from the dashboard unless “Show archived” is ticked.",
+                "All its onboardings, findings, sign-offs and reports are kept.",
+            ],
+            action=reverse("wizard:practice_archive", args=[practice.pk]),
+            fields={"archived": "1"},
+            confirm_label="Archive practice",
+            cancel=reverse("wizard:practice_settings", args=[practice.pk]),
+        )
     services.set_archived(practice=practice, actor=request.user, archived=archived)
     messages.success(request, "Practice archived." if archived else "Practice restored.")
     return redirect("wizard:practice_settings", pk=practice.pk)
@@ -73,8 +96,28 @@ def practice_archive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def onboarding_new(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk, Action.MANAGE_PRACTICE)
-    services.start_fresh_onboarding(
-        practice=practice, actor=request.user, label=request.POST.get("label", "")
-    )
-    messages.success(request, "A fresh onboarding has started; the previous one is kept.")
+    label = " ".join(request.POST.get("label", "").split())[:100]
+    problem = services.fresh_onboarding_problem(practice, label)
+    if problem:
+        messages.error(request, problem)
+        return redirect("wizard:practice_settings", pk=practice.pk)
+    if request.POST.get("confirmed") != "1":
+        current = current_onboarding(practice)
+        signed = current.steps.filter(status=StepStatus.SIGNED_OFF).count()
+        return confirm(
+            request,
+            title=f"Start “{label}” for {practice.name}?",
+            consequences=[
+                f"The wizard starts again at step 1: all {len(STEPS)} steps not started.",
+                f"“{current.label}” ({signed} of {len(STEPS)} steps signed) is kept with its "
+                "data, sign-offs and report, under the practice's admin.",
+                "Exports are uploaded again for the new onboarding.",
+            ],
+            action=reverse("wizard:onboarding_new", args=[practice.pk]),
+            fields={"label": label},
+            confirm_label="Start fresh onboarding",
+            cancel=reverse("wizard:practice_settings", args=[practice.pk]),
+        )
+    services.start_fresh_onboarding(practice=practice, actor=request.user, label=label)
+    messages.success(request, f"“{label}” has started; the previous onboarding is kept.")
     return redirect("wizard:overview", pk=practice.pk)

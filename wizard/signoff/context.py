@@ -15,15 +15,17 @@ def signoff_context(request, progress, error: str = "") -> dict:
     """What the sign-off panel shows: exactly what would be signed, or why it cannot be yet."""
     current = selectors.current_sign_off(progress)
     found = selectors.evidence(progress)
+    open_ = progress.onboarding.practice.archived_at is None  # archived: read-only
     run_ok = found.run is not None and found.run.status == RunStatus.SUCCEEDED
     return {
         "sign_off": current,
         "sign_off_history": list(progress.sign_offs.select_related("countersigned_by")[:20]),
         "blockers": selectors.sign_off_blockers(progress) if current is None else [],
         "evidence": found,
-        "can_sign": can(request.user, Action.SIGN),
-        "can_countersign": can(request.user, Action.COUNTERSIGN),
-        "can_revoke": can(request.user, Action.SIGN) or can(request.user, Action.COUNTERSIGN),
+        "can_sign": open_ and can(request.user, Action.SIGN),
+        "can_countersign": open_ and can(request.user, Action.COUNTERSIGN),
+        "can_revoke": open_
+        and (can(request.user, Action.SIGN) or can(request.user, Action.COUNTERSIGN)),
         "signoff_token": uuid.uuid4(),
         "waivers": list(selectors.active_waivers(progress.onboarding, progress.step_key).values()),
         "flagged_waivers": [w.pk for w, _ in selectors.flagged_waivers(found.run)]

@@ -192,7 +192,9 @@ def test_it_lets_only_the_lead_invite_to_the_team(specialist, manager, client_fo
 
 
 def test_it_lets_someone_removed_earlier_join_again(practice, manager, staff, client_for):
-    client_for(manager).post(reverse("wizard:member_remove", args=[staff.membership.pk]))
+    client_for(manager).post(
+        reverse("wizard:member_remove", args=[staff.membership.pk]), {"confirmed": "1"}
+    )
     link = invite(client_for, manager, practice, email=staff.username)
     assert accept(link).status_code == 302
     staff.refresh_from_db()

@@ -10,7 +10,7 @@ from wizard.models import AuditEvent, Membership, Verb
 
 
 def _remove(client, membership):
-    return client.post(reverse("wizard:member_remove", args=[membership.pk]))
+    return client.post(reverse("wizard:member_remove", args=[membership.pk]), {"confirmed": "1"})
 
 
 def test_it_lists_a_practice_s_people_and_pending_invitations(
@@ -100,3 +100,10 @@ def test_it_hides_another_organisation_s_member(outsider, lead, client_for):
 def test_the_team_invitation_form_offers_specialist_first(lead, client_for):
     body = client_for(lead).get(reverse("wizard:team_members")).content.decode()
     assert '<option value="specialist" selected>Onboarding specialist</option>' in body
+
+
+def test_it_asks_before_removing_a_member(practice, manager, staff, client_for):
+    response = client_for(manager).post(reverse("wizard:member_remove", args=[staff.membership.pk]))
+    assert response.status_code == 200
+    assert "logged out at once" in response.content.decode()
+    assert Membership.objects.filter(user=staff).exists()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
-from wizard.models import AuditEvent, Verb
+from wizard.models import Attestation, AuditEvent, Verb
+from wizard.practices.services import set_archived
 
 
 def test_it_creates_a_practice_with_its_target_and_assignees(
@@ -72,7 +74,7 @@ def test_it_records_nothing_when_nothing_changed(practice, lead, client_for):
 def test_it_archives_and_restores_a_practice_keeping_its_data(practice, lead, client_for):
     client = client_for(lead)
     url = reverse("wizard:practice_archive", args=[practice.pk])
-    client.post(url, {"archived": "1"})
+    client.post(url, {"archived": "1", "confirmed": "1"})
     practice.refresh_from_db()
     assert practice.archived_at is not None and practice.onboardings.count() == 1
     assert AuditEvent.objects.filter(verb=Verb.PRACTICE_ARCHIVED).count() == 1
@@ -86,7 +88,10 @@ def test_it_starts_a_fresh_onboarding_and_keeps_the_previous_one(practice, lead,
     first = practice.current_onboarding()
     first.steps.filter(number=1).update(status="signed_off")
     client = client_for(lead)
-    client.post(reverse("wizard:onboarding_new", args=[practice.pk]), {"label": "Re-check 2027"})
+    client.post(
+        reverse("wizard:onboarding_new", args=[practice.pk]),
+        {"label": "Re-check 2027", "confirmed": "1"},
+    )
     assert practice.onboardings.count() == 2
     assert practice.current_onboarding().label == "Re-check 2027"
     assert first.steps.filter(status="signed_off").count() == 1
@@ -102,3 +107,52 @@ def test_it_lets_only_the_lead_manage_practices(practice, manager, specialist, c
         assert client.post(url, {"archived": "1"}).status_code == 403
     practice.refresh_from_db()
     assert practice.archived_at is None
+
+
+def test_it_asks_before_archiving_and_names_the_consequence(practice, lead, client_for):
+    url = reverse("wizard:practice_archive", args=[practice.pk])
+    response = client_for(lead).post(url, {"archived": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "read-only" in page and 'name="confirmed" value="1"' in page
+    practice.refresh_from_db()
+    assert practice.archived_at is None
+
+
+def test_it_asks_before_a_fresh_onboarding_and_says_what_is_kept(practice, lead, client_for):
+    practice.current_onboarding().steps.filter(number__in=[1, 2]).update(status="signed_off")
+    response = client_for(lead).post(
+        reverse("wizard:onboarding_new", args=[practice.pk]), {"label": "Re-check 2027"}
+    )
+    page = response.content.decode()
+    assert "step 1" in page and "2 of 15 steps signed" in page
+    assert practice.onboardings.count() == 1
+
+
+@pytest.mark.parametrize("label", ["", "   ", "onboarding {year}"])
+def test_it_refuses_a_blank_or_repeated_onboarding_name(practice, lead, client_for, label):
+    label = label.format(year=practice.current_onboarding().label.split()[-1])
+    client = client_for(lead)
+    response = client.post(
+        reverse("wizard:onboarding_new", args=[practice.pk]),
+        {"label": label, "confirmed": "1"},
+        follow=True,
+    )
+    assert practice.onboardings.count() == 1
+    assert "Give the fresh onboarding a name" in response.content.decode() or (
+        "already has an onboarding called" in response.content.decode()
+    )
+
+
+def test_it_makes_an_archived_practice_read_only(practice, lead, manager, client_for):
+    set_archived(practice=practice, actor=lead, archived=True)
+    client = client_for(manager)
+    page = client.get(reverse("wizard:step", args=[practice.pk, "client-names"])).content.decode()
+    assert "this practice is read-only" in page
+    assert reverse("wizard:upload", args=[practice.pk, "client-names"]) not in page
+    response = client.post(
+        reverse("wizard:attest", args=[practice.pk, "api-access"]), {"confirmed": "on"}
+    )
+    assert response.status_code == 403
+    assert "is archived, so it is read-only" in response.content.decode()
+    assert not Attestation.objects.exists()
