@@ -50,6 +50,6 @@ def chromium_page(base_url: str) -> Iterator:
 
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -31,7 +31,7 @@ def test_it_invites_a_practice_manager_who_sees_only_their_practice(live_server,
         page.get_by_label("Password", exact=True).fill("harbour-manager-2026")
         page.get_by_label("Password again").fill("harbour-manager-2026")
         page.get_by_role("button", name="Create my account").click()
-        log_in(page, "new.manager@harbour.example", "harbour-manager-2026")
+        # Signed in by accepting: straight to the practice, no second log-in.
         page.get_by_role("heading", name=practice.name).wait_for()
         page.screenshot(path=str(tmp_path / "new-manager.png"), full_page=True)
         assert "Someone Else" not in page.content()

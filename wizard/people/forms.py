@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
 from wizard.models import Role
 
@@ -21,7 +22,10 @@ class AcceptForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     password1 = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # The rules up front, not only after a refused attempt.
+        help_text=" ".join(password_validation.password_validators_help_texts()),
     )
     password2 = forms.CharField(
         label="Password again",
@@ -49,3 +53,12 @@ class AcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's log-in form, saying "Email" where people type their email address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})

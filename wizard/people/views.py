@@ -4,6 +4,7 @@ withdrawn, accepted by signed link) and removing a member."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -158,7 +159,7 @@ def accept_invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
     form = AcceptForm(request.POST or None, email=email)
     if checked.invitation is not None and request.method == "POST" and form.is_valid():
         try:
-            invitations.accept(
+            user = invitations.accept(
                 token=token,
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
@@ -167,8 +168,10 @@ def accept_invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
         except invitations.InvitationError as error:
             checked = invitations.Checked(None, str(error))
         else:
-            messages.success(request, f"Your account is ready: log in as {email}.")
-            return redirect("login")
+            # The signed link and the new password are the credentials: signed in at once.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Liftoff: you are signed in as {email}.")
+            return redirect("home")
     status = 200 if checked.invitation else 410
     return render(
         request,

@@ -7,6 +7,7 @@ fragment named after its ``hx-target`` from the same template as the full page.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -93,8 +94,16 @@ def attest(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     return render(request, template_name, context, status=422 if request.htmx else 200)
 
 
+ACTIVITY_PER_PAGE = 50
+
+
 @require_http_methods(["GET"])
 def activity(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The practice's audit trail, newest first, a page at a time, steps named by title."""
     practice = get_practice_for_user(request.user, pk)
-    events = practice.audit_events.select_related("actor").order_by("-sequence")[:200]
-    return render(request, "wizard/activity.html", {"practice": practice, "events": events})
+    events = practice.audit_events.select_related("actor").order_by("-sequence")
+    page = Paginator(events, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        step = STEPS_BY_KEY.get(event.step_key)
+        event.step_label = f"{step.number}. {step.title}" if step else ""
+    return render(request, "wizard/activity.html", {"practice": practice, "page": page})

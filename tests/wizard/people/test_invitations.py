@@ -50,6 +50,23 @@ def test_it_emails_a_link_that_creates_the_account_and_membership(practice, mana
     assert login.status_code == 302
 
 
+def test_it_signs_the_new_person_in_on_accepting(practice, manager, client_for):
+    client = Client()
+    link = invite(client_for, manager, practice)
+    response = client.post(
+        link,
+        {"first_name": "Nia", "last_name": "Long", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response["Location"] == reverse("home")
+    overview = client.get(reverse("wizard:overview", args=[practice.pk]))
+    assert overview.status_code == 200 and overview.wsgi_request.user.username == EMAIL
+
+
+def test_it_shows_the_password_rules_before_any_attempt(practice, manager, client_for):
+    page = Client().get(invite(client_for, manager, practice)).content.decode()
+    assert "at least" in page and "characters" in page
+
+
 def test_it_records_the_invitation_and_the_joining(practice, manager, client_for):
     accept(invite(client_for, manager, practice))
     verbs = list(AuditEvent.objects.filter(practice=practice).values_list("verb", flat=True))

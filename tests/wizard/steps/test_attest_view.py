@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from wizard.models import Attestation, StepStatus
+from wizard import events
+from wizard.models import Attestation, StepStatus, Verb
 
 
 def url(practice, key="api-access"):
@@ -131,3 +132,14 @@ def test_it_refuses_to_attest_a_data_only_step(practice, manager, client_for):
 @pytest.mark.parametrize("key", ["nope", "api_access"])
 def test_it_is_a_404_for_an_unknown_step(practice, manager, client_for, key):
     assert client_for(manager).post(url(practice, key), form()).status_code == 404
+
+
+def test_it_pages_the_activity_log_and_names_steps_by_title(practice, manager, client_for):
+    for _ in range(55):
+        events.record_for(practice.current_onboarding().steps.get(number=3), Verb.ATTESTED)
+    client = client_for(manager)
+    first = client.get(reverse("wizard:activity", args=[practice.pk])).content.decode()
+    assert "3. Name individual clients" in first and ">client-names<" not in first
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("wizard:activity", args=[practice.pk]) + "?page=2")
+    assert "Page 2 of 2" in second.content.decode()
