@@ -67,6 +67,11 @@ def to_xlsx(
     return buffer.getvalue()
 
 
+def finding_row(finding: dict) -> list[object]:
+    """A stored finding's values (``FINDING_COLUMNS``) as one download row."""
+    return [finding.get(column, "") for column in FINDING_COLUMNS]
+
+
 def finding_rows(findings: Iterable[dict]) -> Iterable[list[object]]:
     for finding in findings:
-        yield [finding.get(column, "") for column in FINDING_COLUMNS]
+        yield finding_row(finding)

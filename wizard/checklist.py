@@ -251,8 +251,9 @@ assert [s.number for s in STEPS] == list(range(1, 16)), "steps must be numbered 
 assert len(STEPS_BY_KEY) == 15, "step keys must be unique"
 
 
-# Steps whose findings are renames, and the system the name-fix CSV says to change.
-RENAME_ITEMS = {3: "XPM", 12: "XPM", 13: "Xero / XPM / Ignition"}
+# Steps whose findings are renames, and the system to change when the file of a finding is not
+# known (the name-fix CSV names the system each file came from).
+RENAME_ITEMS = {3: "XPM", 12: "XPM", 13: "XPM"}
 
 
 def get_step(key: str) -> Step:

@@ -35,11 +35,16 @@ def fold(value: str) -> str:
 
 @dataclass(frozen=True)
 class Related:
+    """Another place the finding is about: a file, its rows, and the value there when it differs
+    from the finding's own (e.g. the Xero spelling of a near-matching XPM client)."""
+
     file: str
     rows: tuple[int, ...] = ()
+    value: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "rows": list(self.rows)}
+        found = {"file": self.file, "rows": list(self.rows)}
+        return {**found, "value": self.value} if self.value else found
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from audits.validators.base import Context, Finding, Related, Rule, Table
 from audits.validators.clean_data import clients, same_name_groups
 from audits.validators.matching import near_matches
-from audits.validators.names import parse_individual, strip_internal_codes
+from audits.validators.names import parse_individual, proper_case, strip_internal_codes
 
 XERO_WHERE = "Xero → Contacts → (the contact) → Edit"
 XPM_WHERE = "XPM → Clients → (the client) → Edit Client"
@@ -34,13 +34,43 @@ def _names(table: Table, field: str) -> dict[str, list[int]]:
     }
 
 
+ACRONYM_LETTERS = 4  # "KPMG", "ABC": a word this short in capitals is a name, not shouting
+
+
+def _better_case(a: str, b: str) -> str:
+    """Of two spellings of one word that differ only in case, the one step 3 would accept: a
+    short all-capitals word is an acronym and stays; otherwise mixed or title case wins over
+    all capitals or all lower case."""
+    for word in (a, b):
+        if word.isupper() and len(word) <= ACRONYM_LETTERS:
+            return word
+    for word in (a, b):
+        if not (word.isupper() or word.islower()):
+            return word
+    return a
+
+
+def _badly_cased(name: str) -> bool:
+    return name.isupper() or name.islower()
+
+
 def spelling_to_use(*names: str) -> str:
-    """Of two spellings of one client, the one to keep in both systems: not shouting in capitals
-    or all lower case when the other is properly cased, else the first given."""
-    for name in names:
-        if not (name.isupper() or name.islower()):
-            return name
-    return names[0]
+    """Of two spellings of one client, the one to keep in both systems, written as step 3 wants:
+    the first spelling that is not all capitals or all lower case (else the first, properly
+    cased); then each word that differs only in case from the other spelling is taken from
+    whichever has it right ("Harper SHARMA" and "Harper Sharma" give "Harper Sharma")."""
+    cased = [n for n in names if not _badly_cased(n)]
+    base = cased[0] if cased else proper_case(names[0])
+    words = base.split()
+    for other in names:
+        theirs = (proper_case(other) if _badly_cased(other) else other).split()
+        if other is base or len(theirs) != len(words):
+            continue
+        words = [
+            _better_case(mine, their) if mine.casefold() == their.casefold() else mine
+            for mine, their in zip(words, theirs, strict=True)
+        ]
+    return " ".join(words)
 
 
 def _stripped(names: list[str]) -> dict[str, str]:
@@ -108,7 +138,7 @@ class NearMatchInXero(Rule):
                 column=xpm_t.header("name"),
                 value=name,
                 suggestion=use,
-                related=(Related(xero_t.file, tuple(p["xero"][partner])),),
+                related=(Related(xero_t.file, tuple(p["xero"][partner]), partner),),
             )
 
 
@@ -186,7 +216,7 @@ class IgnitionNearMatch(Rule):
                 column=t.header("name"),
                 value=name,
                 suggestion=use,
-                related=(Related(xpm_t.file, tuple(xpm[partner])),),
+                related=(Related(xpm_t.file, tuple(xpm[partner]), partner),),
             )
 
 

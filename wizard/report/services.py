@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audits import spreadsheets
 from audits.kinds import KINDS
-from audits.models import Finding, RunStatus, Severity, ValidationRun
+from audits.models import Finding, RunStatus, Severity, Upload, ValidationRun
 from audits.selectors import current_uploads
 from wizard.checklist import RENAME_ITEMS, STEPS
 from wizard.models import (
@@ -31,7 +31,7 @@ from wizard.models import (
     StepStatus,
     Waiver,
 )
-from wizard.signoff.selectors import fingerprint
+from wizard.signoff.selectors import DOWNLOAD_COLUMNS, download_rows, fingerprint
 
 OPEN_LIMIT = 15
 
@@ -269,44 +269,59 @@ def render_pdf(onboarding: Onboarding) -> bytes:
     return HTML(string=render_html(onboarding)).write_pdf()
 
 
-def _all_findings(onboarding: Onboarding):
+def _all_findings(onboarding: Onboarding) -> QuerySet[Finding]:
     runs = _latest_runs(onboarding)
     ids = [r.pk for r in runs.values()]
-    return (
-        Finding.objects.filter(run_id__in=ids)
-        .exclude(code="C00.I001")
-        .order_by("item", "run_id", "position")
-        .values(*spreadsheets.FINDING_COLUMNS)
-        .iterator(chunk_size=5000)
-    )
+    findings = Finding.objects.filter(run_id__in=ids).exclude(code="C00.I001")
+    return findings.order_by("item", "run_id", "position")
 
 
 def findings_csv(onboarding: Onboarding) -> bytes:
-    return spreadsheets.to_csv(
-        spreadsheets.FINDING_COLUMNS, spreadsheets.finding_rows(_all_findings(onboarding))
-    )
+    return spreadsheets.to_csv(DOWNLOAD_COLUMNS, download_rows(_all_findings(onboarding)))
 
 
 def findings_xlsx(onboarding: Onboarding) -> bytes:
-    rows = spreadsheets.finding_rows(_all_findings(onboarding))
-    return spreadsheets.to_xlsx(spreadsheets.FINDING_COLUMNS, rows, sheet="Findings")
+    rows = download_rows(_all_findings(onboarding))
+    return spreadsheets.to_xlsx(DOWNLOAD_COLUMNS, rows, sheet="Findings")
+
+
+def _systems(onboarding: Onboarding) -> dict[str, str]:
+    """File name -> the system it was exported from (XPM, Xero, Ignition), from the uploads."""
+    uploads = Upload.objects.filter(onboarding=onboarding).exclude(kind="")
+    return {name: KINDS[kind].system for name, kind in uploads.values_list("original_name", "kind")}
 
 
 def fix_file(onboarding: Onboarding) -> bytes:
-    """Bulk renames: one row per finding of items 3, 12 and 13 that carries a suggestion."""
+    """Bulk renames for steps 3, 12 and 13: one row per system, current name and suggested name
+    (the same rename suggested by several rules is listed once, with every rule and row). For a
+    near match across systems each system whose spelling differs gets its own row."""
     runs = _latest_runs(onboarding)
-    rows = (
+    systems = _systems(onboarding)
+    renames: dict[tuple[str, str, str], dict] = {}
+    findings = (
         Finding.objects.filter(run_id__in=[r.pk for r in runs.values()], item__in=RENAME_ITEMS)
         .exclude(suggestion="")
         .order_by("item", "position")
-        .values_list("item", "value", "suggestion", "code", "file", "rows")
+        .values_list("item", "value", "suggestion", "code", "file", "rows", "related")
     )
+    for item, value, suggestion, code, name, rows, related in findings.iterator():
+        places = [(name, value, rows)]
+        places += [(r["file"], r["value"], r["rows"]) for r in related if r.get("value")]
+        for file, current, at in places:
+            if current == suggestion:
+                continue
+            system = systems.get(file, RENAME_ITEMS[item])
+            entry = renames.setdefault(
+                (system, current, suggestion), {"rules": [], "file": file, "rows": []}
+            )
+            entry["rules"] += [code] if code not in entry["rules"] else []
+            entry["rows"] += [r for r in at if r not in entry["rows"]]
     body = (
-        [RENAME_ITEMS[item], value, suggestion, code, name, rows]
-        for item, value, suggestion, code, name, rows in rows.iterator()
+        [system, current, suggestion, "; ".join(e["rules"]), e["file"], e["rows"]]
+        for (system, current, suggestion), e in renames.items()
     )
     return spreadsheets.to_csv(
-        ("system", "current name", "suggested name", "rule", "file", "rows"), body
+        ("system", "current name", "suggested name", "rules", "file", "rows"), body
     )
 
 

@@ -20,7 +20,13 @@ from wizard.access import Action, can, get_practice_for_user, get_run
 from wizard.checklist import STEPS_BY_KEY
 from wizard.http import HtmxHttpRequest
 from wizard.models import Practice
-from wizard.signoff.selectors import acknowledged_keys, active_waivers, waiver_changed
+from wizard.signoff.selectors import (
+    DOWNLOAD_COLUMNS,
+    acknowledged_keys,
+    active_waivers,
+    download_rows,
+    waiver_changed,
+)
 
 PER_PAGE = 50
 MAX_PAGES = 200  # beyond 10,000 rows, narrow with filters or download the file
@@ -186,8 +192,7 @@ def findings(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
 
 def _export_rows(request, run: ValidationRun):
     shown = Filters.from_request(request).apply(Finding.objects.filter(run=run))
-    values = shown.order_by("position").values(*spreadsheets.FINDING_COLUMNS)
-    return spreadsheets.finding_rows(values.iterator(chunk_size=2000))
+    return download_rows(shown.order_by("position"))
 
 
 def _filename(practice: Practice, run: ValidationRun, ext: str) -> str:
@@ -198,7 +203,7 @@ def _filename(practice: Practice, run: ValidationRun, ext: str) -> str:
 def findings_csv(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk)
     run = get_run(practice, run_id)
-    body = spreadsheets.to_csv(spreadsheets.FINDING_COLUMNS, _export_rows(request, run))
+    body = spreadsheets.to_csv(DOWNLOAD_COLUMNS, _export_rows(request, run))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(practice, run, "csv")}"'
     return response
@@ -208,9 +213,7 @@ def findings_csv(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse
 def findings_xlsx(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk)
     run = get_run(practice, run_id)
-    body = spreadsheets.to_xlsx(
-        spreadsheets.FINDING_COLUMNS, _export_rows(request, run), sheet="Findings"
-    )
+    body = spreadsheets.to_xlsx(DOWNLOAD_COLUMNS, _export_rows(request, run), sheet="Findings")
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

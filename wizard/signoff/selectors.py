@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from audits.kinds import KINDS
 from audits.models import Finding, RunStatus, Severity, ValidationRun
 from audits.selectors import current_uploads, latest_run
+from audits.spreadsheets import FINDING_COLUMNS, finding_row
 from wizard.models import Acknowledgement, Onboarding, SignOff, StepProgress, Waiver
 
 
@@ -142,3 +144,34 @@ def sign_off_blockers(progress: StepProgress) -> list[str]:
 def waiver_changed(waiver: Waiver, finding: Finding) -> bool:
     """True when the waived finding is back with different rows, suggestion or related data."""
     return bool(waiver.data_fingerprint) and waiver.data_fingerprint != fingerprint(finding)
+
+
+# The findings columns of every download, then where each finding stands.
+DOWNLOAD_COLUMNS = (*FINDING_COLUMNS, "status", "waiver reason", "waived by")
+
+
+def download_rows(findings: QuerySet[Finding]) -> Iterator[list[object]]:
+    """``findings`` as download rows: each finding's fields, its status (open, waived,
+    acknowledged, info) and, for a waived error, the reason and who waived it. Three columns
+    from two subqueries, however many findings."""
+    same = {
+        "onboarding_id": OuterRef("run__onboarding_id"),
+        "step_key": OuterRef("run__step_key"),
+        "match_key": OuterRef("match_key"),
+    }
+    waiver = Waiver.objects.filter(**same, revoked_at=None).order_by("waived_at", "pk")
+    values = findings.annotate(
+        waiver_reason=Subquery(waiver.values("reason")[:1]),
+        waived_by=Subquery(waiver.values("waived_by_label")[:1]),
+        acknowledged=Exists(Acknowledgement.objects.filter(**same)),
+    ).values(*FINDING_COLUMNS, "waiver_reason", "waived_by", "acknowledged")
+    for row in values.iterator(chunk_size=2000):
+        yield [*finding_row(row), _status(row), row["waiver_reason"] or "", row["waived_by"] or ""]
+
+
+def _status(row: dict) -> str:
+    if row["severity"] == Severity.ERROR:
+        return "waived" if row["waiver_reason"] else "open"
+    if row["severity"] == Severity.WARNING:
+        return "acknowledged" if row["acknowledged"] else "open"
+    return "info"

@@ -1,4 +1,7 @@
+import pytest
+
 from audits.validators import name_parity
+from audits.validators.name_parity import spelling_to_use
 from tests.audits.validators.rule_helpers import findings
 
 
@@ -139,3 +142,20 @@ def test_it_finds_near_matches_among_many_names():
     xero.append({"name": "Blue Bell Plumbing Services"})
     got = findings(name_parity, "C13.E001", xpm_clients=xpm, xero_contacts=xero)
     assert [f.value for f in got] == ["Bluebell Plumbing Services"]
+
+
+@pytest.mark.parametrize(
+    ("spellings", "use"),
+    [
+        (("Harper SHARMA", "Harper Sharma"), "Harper Sharma"),
+        (("Harper Sharma", "Harper SHARMA"), "Harper Sharma"),
+        (("HARPER SHARMA", "harper sharma"), "Harper Sharma"),
+        (("KPMG Advisory", "Kpmg Advisory"), "KPMG Advisory"),
+        (("JOHN SMITH", "Jon Smith"), "Jon Smith"),
+        (("blue bell group", "Blue Bell Group Pty Ltd"), "Blue Bell Group Pty Ltd"),
+        (("Lily Warnock", "Liyl Warnock"), "Lily Warnock"),
+    ],
+)
+def test_it_suggests_a_spelling_step_3_accepts(spellings, use):
+    """The suggestion never contradicts step 3's capitals rule (C03.W004)."""
+    assert spelling_to_use(*spellings) == use

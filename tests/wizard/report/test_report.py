@@ -204,10 +204,52 @@ def test_it_lists_name_fixes_per_system(practice, manager, client_for):
     response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "fixes.csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
-        ["system", "current name", "suggested name", "rule", "file", "rows"],
+        ["system", "current name", "suggested name", "rules", "file", "rows"],
         ["XPM", "Lee, Ann", "Ann Lee", "C03.E001", "clients.csv", "4"],
         ["XPM", "1478 Blue Bell Group", "Blue Bell Group", "C12.E001", "clients.csv", "9"],
     ]
+
+
+def test_it_names_the_system_to_change_and_lists_each_rename_once(practice, manager, client_for):
+    upload(practice, "xpm_clients", name="Clients.csv")
+    upload(practice, "xero_contacts", name="Contacts.csv")
+    near = finding(
+        "C13.E001",
+        "Harper SHARMA",
+        rows=(7,),
+        suggestion="Harper Sharma",
+        file="Clients.csv",
+        related=[{"file": "Contacts.csv", "rows": [31], "value": "Harpr Sharma"}],
+    )
+    capitals = finding(
+        "C03.W004", "Harper SHARMA", rows=(7,), suggestion="Harper Sharma", file="Clients.csv"
+    )
+    run(practice, "client-names", [capitals])
+    run(practice, "name-parity", [near])
+    response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "fixes.csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert rows == [
+        ["XPM", "Harper SHARMA", "Harper Sharma", "C03.W004; C13.E001", "Clients.csv", "7"],
+        ["Xero", "Harpr Sharma", "Harper Sharma", "C13.E001", "Contacts.csv", "31"],
+    ]
+
+
+def test_it_gives_each_finding_its_status_in_the_findings_csv(practice, manager, client_for):
+    upload(practice, "xpm_clients")
+    made = run(
+        practice,
+        "client-names",
+        [finding("C03.E001", "Lee, Ann"), finding("C03.E002", "Bo  Stone")],
+    )
+    reason = "Kept as the partners' legal name until June."
+    signoff.waive(finding=made.findings.get(code="C03.E001"), actor=manager, reason=reason)
+    response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["code"], r["status"], r["waiver reason"]) for r in rows] == [
+        ("C03.E001", "waived", reason),
+        ("C03.E002", "open", ""),
+    ]
+    assert rows[0]["waived by"].startswith("Manager")
 
 
 def test_it_offers_the_downloads_on_the_overview(practice, staff, client_for):

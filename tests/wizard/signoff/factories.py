@@ -76,7 +76,8 @@ def run(practice, key: str, findings=(), status_=RunStatus.SUCCEEDED) -> Validat
         counts=counts if status_ == RunStatus.SUCCEEDED else {},
     )
     Finding.objects.bulk_create(
-        Finding(run=made, position=i, file="clients.csv", **f) for i, f in enumerate(findings)
+        Finding(run=made, position=i, **{"file": "clients.csv", **f})
+        for i, f in enumerate(findings)
     )
     status.refresh(progress_of(practice, key))
     return made
