@@ -25,6 +25,12 @@ class Field:
     type: FieldType = FieldType.TEXT
 
     @property
+    def label(self) -> str:
+        """What the field is called in people's exports: its first alias ("Job No."), else its
+        name in words ("First name")."""
+        return self.aliases[0] if self.aliases else self.name.replace("_", " ").capitalize()
+
+    @property
     def all_names(self) -> tuple[str, ...]:
         """The canonical name as people write it ("first_name" -> "first name") plus aliases."""
         return (self.name, self.name.replace("_", " "), *self.aliases)

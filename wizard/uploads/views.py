@@ -171,7 +171,7 @@ def mapping(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> Http
         problem = "Choose which export this file is."
     elif posted:
         chosen = _chosen_columns(request, kind, headers)
-        missing = [f for f in KINDS[kind].required if not chosen.get(f)]
+        missing = [f.label for f in KINDS[kind].fields if f.required and not chosen.get(f.name)]
         if not missing:
             uploads.save_mapping(upload=upload, kind=kind, mapping=chosen, actor=request.user)
             return _respond(request, practice, onboarding, step, note=_summary([upload]))

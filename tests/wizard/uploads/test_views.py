@@ -307,7 +307,7 @@ def test_it_reuses_the_mapping_for_the_same_headers(client, practice, odd_upload
 def test_it_refuses_a_mapping_without_the_required_fields(client, practice, odd_upload):
     url = _url("mapping", practice, upload_id=odd_upload.pk)
     response = client.post(url, {"kind": "xpm_clients", "field_email": "Mail", "save": "1"})
-    assert "Choose a column for: name (required)." in response.content.decode()
+    assert "Choose a column for: Client (required)." in response.content.decode()
     assert not ColumnMapping.objects.exists()
     odd_upload.refresh_from_db()
     assert odd_upload.status == UploadStatus.NEEDS_MAPPING
@@ -316,7 +316,7 @@ def test_it_refuses_a_mapping_without_the_required_fields(client, practice, odd_
 def test_it_refuses_a_header_the_file_does_not_have(client, practice, odd_upload):
     url = _url("mapping", practice, upload_id=odd_upload.pk)
     response = client.post(url, {"kind": "xpm_clients", "field_name": "Nope", "save": "1"})
-    assert "Choose a column for: name (required)." in response.content.decode()
+    assert "Choose a column for: Client (required)." in response.content.decode()
     assert not ColumnMapping.objects.exists()
 
 
@@ -414,3 +414,10 @@ def test_it_never_serves_the_stored_bytes(post_files, client):
     blob = Upload.objects.get().stored_file.blob.name
     assert client.get(f"/media/{blob}").status_code == 404
     assert client.get(f"/{blob}").status_code == 404
+
+
+def test_it_names_fields_as_the_exports_do_in_the_mapping_form(client, practice, odd_upload):
+    url = _url("mapping", practice, upload_id=odd_upload.pk)
+    page = client.get(url + "?kind=xpm_jobs").content.decode()
+    assert "Job No." in page and "Client Order No." in page
+    assert ">job_no" not in page and ">client_order_no" not in page
