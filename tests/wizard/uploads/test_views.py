@@ -249,7 +249,7 @@ def test_it_lists_a_select_per_field_with_required_ones_marked(client, practice,
     url = _url("mapping", practice, upload_id=odd_upload.pk)
     body = client.get(url, {"kind": "xpm_clients"}).content.decode()
     assert '<label for="f-name">Client <strong>(required)</strong></label>' in body
-    assert '<label for="f-email">email</label>' in body
+    assert '<label for="f-email">Email</label>' in body
     assert '<option value="Customer" >Customer</option>' in body
 
 
@@ -266,7 +266,7 @@ def test_it_shows_the_fields_without_javascript(client, practice, odd_upload):
     response = client.post(url, {"kind": "xpm_staff", "choose": ""})
     body = response.content.decode()
     assert "<!doctype html>" in body  # the whole page, as a plain form post gets
-    assert '<label for="f-name">Client <strong>(required)</strong></label>' in body
+    assert '<label for="f-name">Staff <strong>(required)</strong></label>' in body
     assert not ColumnMapping.objects.exists()
 
 
