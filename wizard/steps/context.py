@@ -5,10 +5,11 @@ renders a step's page or one of its panels."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.utils import timezone
 
-from audits.kinds import KINDS
+from audits.kinds import KINDS, ExportKind
 from audits.selectors import current_uploads, latest_run
 from wizard.access import Action, can, get_progress
 from wizard.checklist import STEPS, neighbours
@@ -67,3 +68,28 @@ def step_context(request, practice: Practice, onboarding: Onboarding, key: str, 
         **signoff_context(request, progress),
         **steps_context(onboarding),
     }
+
+
+@dataclass(frozen=True)
+class ToGather:
+    """One export to gather before starting: what it is, from which system, for which steps."""
+
+    kind: ExportKind
+    steps: tuple[int, ...]
+    uploaded: bool
+
+
+def what_to_gather(onboarding: Onboarding) -> dict[str, list[ToGather]]:
+    """Every export the checklist reads, by system (XPM, Ignition, Xero), with the steps that
+    read it and whether it is in already: the list a practice manager gathers on day one."""
+    uploaded = current_uploads(onboarding)
+    steps_of: dict[str, list[int]] = {}
+    for step in STEPS:
+        for kind in step.all_exports:
+            steps_of.setdefault(kind, []).append(step.number)
+    by_system: dict[str, list[ToGather]] = {}
+    for key, kind in KINDS.items():
+        if key in steps_of:
+            item = ToGather(kind, tuple(steps_of[key]), key in uploaded)
+            by_system.setdefault(kind.system, []).append(item)
+    return by_system

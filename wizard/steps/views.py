@@ -20,11 +20,11 @@ from wizard.access import (
     get_progress,
     membership_of,
 )
-from wizard.checklist import STEPS_BY_KEY
+from wizard.checklist import STEPS, STEPS_BY_KEY, StepKind
 from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
 from wizard.steps import services
-from wizard.steps.context import step_context, steps_context
+from wizard.steps.context import step_context, steps_context, what_to_gather
 from wizard.steps.forms import AttestationForm
 
 
@@ -48,6 +48,8 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "onboarding": onboarding,
         "earlier_onboardings": practice.onboardings.exclude(pk=onboarding.pk),
         "step": STEPS_BY_KEY.get(request.GET.get("current", "")),
+        "to_gather": what_to_gather(onboarding),
+        "setting_steps": [s.number for s in STEPS if s.kind == StepKind.ATTESTATION],
         **steps_context(onboarding),
     }
     return render(request, template_name, context)

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from tests.wizard.signoff.factories import upload
 from wizard import events
 from wizard.models import Attestation, StepStatus, Verb
 
@@ -143,3 +144,20 @@ def test_it_pages_the_activity_log_and_names_steps_by_title(practice, manager, c
     assert "Page 1 of 2" in first
     second = client.get(reverse("wizard:activity", args=[practice.pk]) + "?page=2")
     assert "Page 2 of 2" in second.content.decode()
+
+
+def test_it_lists_what_to_gather_by_system_on_a_first_visit(practice, manager, client_for):
+    page = client_for(manager).get(reverse("wizard:overview", args=[practice.pk])).content.decode()
+    assert "What to gather" in page and '<details class="card gather" open>' in page
+    for system in ("XPM", "Ignition", "Xero"):
+        assert f"<h3>{system}</h3>" in page
+    assert reverse("wizard:template", args=["xpm_jobs"]) in page
+    assert "Steps 1, 2, 6 are settings no export shows" in page
+
+
+def test_it_marks_what_is_uploaded_and_folds_the_list_once_started(practice, manager, client_for):
+    upload(practice, "xpm_clients")
+    practice.current_onboarding().steps.filter(number=1).update(status=StepStatus.SIGNED_OFF)
+    page = client_for(manager).get(reverse("wizard:overview", args=[practice.pk])).content.decode()
+    assert '<details class="card gather">' in page
+    assert "uploaded</span>" in page
