@@ -95,17 +95,23 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
+# Login throttling: five failures for one username from one address lock that pair for 15
+# minutes; twenty failures from one address, whatever the usernames, lock the address
+# (wizard/throttling.py). Behind proxies, DJANGO_PROXY_COUNT says how many append to
+# X-Forwarded-For, so the client's own address is counted rather than the proxy's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+LIFTOFF_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+LIFTOFF_LOGIN_ADDRESS_FAILURE_LIMIT = envint("LIFTOFF_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "wizard.throttling.AddressThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "wizard.throttling.client_address"
 AXES_FAILURE_LIMIT = envint("LIFTOFF_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0) or None
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
