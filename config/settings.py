@@ -62,6 +62,15 @@ def env_required(name: str, dev_default: str) -> str:
 SECRET_KEY = env_required(
     "DJANGO_SECRET_KEY", "dev-only-not-secret-liftoff-key-change-me-0123456789abcdefghijkl"
 )
+# The audit trail's hash chain is keyed by this secret (HMAC): someone who can write to the
+# database but does not hold it cannot re-hash history. It lives in the environment, never in the
+# database. Chain heads are appended to LIFTOFF_AUDIT_CHECKPOINTS (outside the database) every
+# LIFTOFF_AUDIT_CHECKPOINT_EVERY seconds by beat; `manage.py verify_audit` checks both.
+LIFTOFF_AUDIT_KEY = env_required("LIFTOFF_AUDIT_KEY", "dev-only-audit-key-not-secret-change-me")
+LIFTOFF_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("LIFTOFF_AUDIT_CHECKPOINTS", VAR_DIR / "audit-checkpoints.log")
+)
+LIFTOFF_AUDIT_CHECKPOINT_EVERY = envint("LIFTOFF_AUDIT_CHECKPOINT_EVERY", 60)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -231,6 +240,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "liftoff
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 60.0},
+    "checkpoint-audit-heads": {
+        "task": "wizard.tasks.checkpoint_audit_heads",
+        "schedule": float(LIFTOFF_AUDIT_CHECKPOINT_EVERY),
+    },
     "notify-stuck-practices": {"task": "wizard.tasks.notify_stuck_practices", "schedule": 86400.0},
 }
 LIFTOFF_STUCK_AFTER_DAYS = envint("LIFTOFF_STUCK_AFTER_DAYS", 7)
