@@ -34,7 +34,7 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo organisation, practice and users
 	$(PY) manage.py load_demo
 
-run: demo ## Set up everything and start the web server and a Celery worker (Ctrl-C stops both)
+run: demo ## Set up everything and start the web server, a Celery worker and beat (Ctrl-C stops all)
 	$(PY) manage.py serve 127.0.0.1:8000
 
 test: install-dev ## Run the whole test suite (real-service and browser tests included)

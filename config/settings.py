@@ -242,7 +242,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "liftoff")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 60.0},
+    "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 15.0},
     "checkpoint-audit-heads": {
         "task": "wizard.tasks.checkpoint_audit_heads",
         "schedule": float(LIFTOFF_AUDIT_CHECKPOINT_EVERY),
@@ -251,7 +251,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 LIFTOFF_STUCK_AFTER_DAYS = envint("LIFTOFF_STUCK_AFTER_DAYS", 7)
 LIFTOFF_INVITATION_DAYS = envint("LIFTOFF_INVITATION_DAYS", 7)
-# A run whose worker vanished is re-queued, then failed, after this many seconds of silence.
+# A running run's worker writes a heartbeat every LIFTOFF_RUN_HEARTBEAT seconds; two missed beats
+# and the run is taken over (audits/runs/execution.py). A queued run no worker picked up is sent
+# again after LIFTOFF_RUN_STALE_AFTER seconds (also the silence allowed on SQLite, where the
+# heartbeat only moves with progress).
+LIFTOFF_RUN_HEARTBEAT = envint("LIFTOFF_RUN_HEARTBEAT", 5)
 LIFTOFF_RUN_STALE_AFTER = envint("LIFTOFF_RUN_STALE_AFTER", 300)
 
 EMAIL_BACKEND = os.environ.get(
