@@ -34,7 +34,7 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo organisation, practice and users
 	$(PY) manage.py load_demo
 
-run: demo ## Set up everything and start the web server and a Celery worker (Ctrl-C stops both)
+run: demo ## Set up everything and start the web server, a Celery worker and beat (Ctrl-C stops all)
 	$(PY) manage.py serve 127.0.0.1:8000
 
 test: install-dev ## Run the whole test suite (real-service and browser tests included)
@@ -61,6 +61,7 @@ bench: install-dev ## Run the benchmarks in bench/ (prints figures and ratios)
 
 check-deploy: install ## Django's deployment checks with production settings
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-check-deploy-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
+	LIFTOFF_AUDIT_KEY=$${LIFTOFF_AUDIT_KEY:-check-deploy-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
 	DJANGO_ALLOWED_HOSTS=liftoff.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv and local data

@@ -2,18 +2,23 @@
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return would run as a formula
 when the file is opened in Excel; such values are prefixed with an apostrophe (OWASP's advice),
-which Excel shows as plain text.
+which Excel shows as plain text. Excel in a locale whose list separator is ``;`` (or a person
+choosing another separator on import) splits ``Acme;=1+2`` into two cells, so every part after a
+separator gets the same treatment, and every CSV cell is quoted.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A part that starts a cell or follows a separator Excel may split on, then a formula character.
+_FORMULA_PART = re.compile(r"(^|[;,|\t\r\n])([ \t\r\n]*)(?=[=+\-@])")
 
 FINDING_COLUMNS = (
     "code",
@@ -31,7 +36,8 @@ FINDING_COLUMNS = (
 
 def escape_cell(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = _FORMULA_PART.sub(r"\1\2'", text)
+    return "'" + text if text.startswith(("\t", "\r")) else text
 
 
 def _cells(row: Sequence[object]) -> list[str]:
@@ -40,7 +46,7 @@ def _cells(row: Sequence[object]) -> list[str]:
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(_cells(header))
     for row in rows:
         writer.writerow(_cells(row))

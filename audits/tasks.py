@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -23,8 +24,8 @@ def run_validation(self, run_id: int) -> str:
     outcome = execution.execute_run(run_id)
     if outcome == execution.Outcome.BUSY and not self.request.is_eager:
         # Another worker holds the run. If that worker died (the message came back to us because
-        # it was killed), the heartbeat goes stale; look again then, and take the run over.
-        run_validation.apply_async((run_id,), countdown=execution.stale_after().total_seconds() + 1)
+        # it was killed), the heartbeat goes quiet; look again then, and take the run over.
+        run_validation.apply_async((run_id,), countdown=execution.quiet_after().total_seconds() + 1)
     return outcome.value
 
 
@@ -34,3 +35,13 @@ def sweep_stale_runs() -> dict[str, int]:
     for run_id in swept.to_send:
         run_validation.delay(run_id)
     return swept.counts()
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """A worker that starts may be replacing one that was killed together with its beat: the
+    killed one's messages stay unacknowledged in the broker for its visibility timeout (minutes),
+    so do not wait for them, nor for a beat that may not be running. Sweep now, and again once a
+    dead worker's heartbeat has had time to go quiet."""
+    sweep_stale_runs.delay()
+    sweep_stale_runs.apply_async(countdown=execution.quiet_after().total_seconds() + 1)

@@ -25,11 +25,23 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import django
+import psycopg
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from wizard.checklist import STEPS  # noqa: E402 - after sys.path gets the project root
+
 PRACTICES = 500
 CLIENTS = 10
 REQUESTS = 400  # in all, across the clients
@@ -45,8 +57,6 @@ def database_url() -> str:
         print(f"DATABASE_URL is not PostgreSQL ({url.split(':', 1)[0]}); using SQLite")
         return f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     try:
-        import psycopg
-
         admin = url.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
             name = url.rsplit("/", 1)[1]
@@ -59,7 +69,17 @@ def database_url() -> str:
 
 
 def main() -> None:
-    url = database_url()
+    start_django(database_url())
+    organisation, lead = seed()
+    cookie = time_in_process(lead)
+    time_rows(organisation)
+    with gunicorn():
+        time_under_load(organisation, cookie)
+
+
+def start_django(url: str) -> None:
+    """Settings for a production-like process on ``url`` (also what the gunicorn workers
+    inherit), ``django.setup()`` and the migrations."""
     var = tempfile.mkdtemp(prefix="liftoff-bench-dash-")
     os.environ.update(
         DATABASE_URL=url,
@@ -72,34 +92,34 @@ def main() -> None:
         DJANGO_SECURE_SSL_REDIRECT="0",
         LIFTOFF_STATIC_MANIFEST="0",
     )
-    import django
-
     django.setup()
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from audits.models import RunStatus, ValidationRun
-    from wizard.checklist import STEPS
-    from wizard.models import (
-        AuditEvent,
-        Membership,
-        Organisation,
-        Role,
-        StepProgress,
-        StepStatus,
-        Verb,
-        Waiver,
-    )
-    from wizard.practices.services import create_practice
-
     call_command("migrate", verbosity=0)
+
+
+def seed():
+    """The organisation, its team, PRACTICES practices and their history; prints what was made
+    and how long it took. Returns the organisation and its lead (who signs in)."""
+    # after django.setup(): models need the app registry
+    from wizard.models import Organisation
+
     started = time.perf_counter()
     base = datetime.now(UTC) - timedelta(hours=1)
     organisation = Organisation.objects.create(name="Bench Onboarding", slug="bench")
-    statuses = list(StepStatus)
+    team = seed_team(organisation)
+    runs = seed_practices(organisation, team, base)
+    history = seed_history(organisation, base)
+    print(
+        f"{PRACTICES} practices × 15 steps, {runs} runs, {history} more audit events "
+        f"created in {time.perf_counter() - started:.1f} s ({connection.vendor})"
+    )
+    return organisation, team[0]
+
+
+def seed_team(organisation) -> list:
+    """The onboarding lead (first) and four specialists."""
+    # after django.setup(): models need the app registry
+    from wizard.models import Membership, Role
+
     lead = get_user_model().objects.create_user("lead@bench.example")  # signed in by session
     Membership.objects.create(user=lead, organisation=organisation, role=Role.ONBOARDING_LEAD)
     team = [lead]
@@ -109,6 +129,18 @@ def main() -> None:
             user=user, organisation=organisation, role=Role.ONBOARDING_SPECIALIST
         )
         team.append(user)
+    return team
+
+
+def seed_practices(organisation, team: list, base: datetime) -> int:
+    """PRACTICES practices, each with step statuses, two assignees, RUNS_PER_STEP runs on each of
+    five steps and a waiver. Returns the number of runs."""
+    # after django.setup(): models need the app registry
+    from audits.models import ValidationRun
+    from wizard.models import StepProgress, StepStatus, Waiver
+    from wizard.practices.services import create_practice
+
+    statuses = list(StepStatus)
     runs, waivers = [], []
     for i in range(PRACTICES):
         practice = create_practice(organisation=organisation, name=f"Practice {i:04d}")
@@ -117,18 +149,7 @@ def main() -> None:
             status=statuses[i % len(statuses)]
         )
         practice.assignees.set([team[i % 5], team[(i + 1) % 5]])
-        for step in STEPS[2:7]:
-            for attempt in range(RUNS_PER_STEP):  # earlier runs superseded by the last
-                runs.append(
-                    ValidationRun(
-                        practice=practice,
-                        onboarding=onboarding,
-                        step_key=step.key,
-                        status=RunStatus.SUCCEEDED,
-                        counts={"error": i % 4 + attempt, "warning": i % 7, "info": 1},
-                        created_at=base + timedelta(minutes=attempt),
-                    )
-                )
+        runs.extend(validation_runs(practice, onboarding, i, base))
         waivers.append(
             Waiver(
                 onboarding=onboarding,
@@ -141,7 +162,35 @@ def main() -> None:
         )
     ValidationRun.objects.bulk_create(runs, batch_size=1000)
     Waiver.objects.bulk_create(waivers, batch_size=1000)
-    # History: EVENTS_PER_PRACTICE more events per practice, chained like real ones.
+    return len(runs)
+
+
+def validation_runs(practice, onboarding, i: int, base: datetime) -> list:
+    """Practice ``i``'s runs (unsaved): RUNS_PER_STEP on each of steps 3 to 7."""
+    # after django.setup(): models need the app registry
+    from audits.models import RunStatus, ValidationRun
+
+    runs = []
+    for step in STEPS[2:7]:
+        for attempt in range(RUNS_PER_STEP):  # earlier runs superseded by the last
+            runs.append(
+                ValidationRun(
+                    practice=practice,
+                    onboarding=onboarding,
+                    step_key=step.key,
+                    status=RunStatus.SUCCEEDED,
+                    counts={"error": i % 4 + attempt, "warning": i % 7, "info": 1},
+                    created_at=base + timedelta(minutes=attempt),
+                )
+            )
+    return runs
+
+
+def seed_history(organisation, base: datetime) -> int:
+    """EVENTS_PER_PRACTICE more events per practice, chained like real ones. Returns how many."""
+    # after django.setup(): models need the app registry
+    from wizard.models import AuditEvent, Verb
+
     last = AuditEvent.objects.filter(organisation=organisation).order_by("-sequence").first()
     practices = list(organisation.practices.order_by("pk"))
     history = []
@@ -159,11 +208,12 @@ def main() -> None:
         history.append(event)
         last = event
     AuditEvent.objects.bulk_create(history, batch_size=2000)
-    print(
-        f"{PRACTICES} practices × 15 steps, {len(runs)} runs, {len(history)} more audit events "
-        f"created in {time.perf_counter() - started:.1f} s ({connection.vendor})"
-    )
+    return len(history)
 
+
+def time_in_process(lead) -> str:
+    """The dashboard, a sorted and filtered page and the CSV through Django's test client, with
+    their query counts. Returns the lead's session cookie, which the load phases send."""
     client = Client()
     client.force_login(lead)
     cookie = client.cookies["sessionid"].value
@@ -177,10 +227,21 @@ def main() -> None:
             f"/practices/{query}: {response.status_code}, {len(captured)} queries, "
             f"{took:.0f} ms in-process (DEBUG query logging on)"
         )
+    return cookie
 
+
+def time_rows(organisation) -> None:
+    """Computing every dashboard row, then bringing them up to date after one change."""
+    practices = organisation.practices.all()
+    every_row = time_every_row(practices)
+    time_one_change(organisation, practices, every_row)
+
+
+def time_every_row(practices) -> float:
+    """Prints and returns the median time (ms) of computing every row, from seven tries."""
+    # after django.setup(): the dashboard imports models, which need the app registry
     from wizard.dashboard import figures as dashboard
 
-    practices = organisation.practices.all()
     took = []
     for _ in range(7):
         began = time.perf_counter()
@@ -190,9 +251,17 @@ def main() -> None:
         f"computing every row: median {statistics.median(took):.0f} ms for {PRACTICES} "
         "practices (each process, once a minute or after an organisation-wide change)"
     )
-    from wizard.events import record
+    return statistics.median(took)
 
-    every_row = statistics.median(took)
+
+def time_one_change(organisation, practices, every_row: float) -> None:
+    """Rows cached for one snapshot, then seven changes to one practice each: how long the rows
+    take to come up to date, against ``every_row`` (ms)."""
+    # after django.setup(): these modules import models, which need the app registry
+    from wizard.dashboard import figures as dashboard
+    from wizard.events import record
+    from wizard.models import Verb
+
     dashboard.clear_cache()
     now = datetime.now(UTC).replace(second=1)
     dashboard.rows_for(dashboard.Snapshot.of(organisation.pk, now), practices)
@@ -208,6 +277,10 @@ def main() -> None:
         "computing every row"
     )
 
+
+@contextmanager
+def gunicorn():
+    """gunicorn serving the project on 127.0.0.1:PORT (waited for, up to 30 s); stopped on exit."""
     server = subprocess.Popen(
         [
             sys.executable,
@@ -228,43 +301,56 @@ def main() -> None:
         env=dict(os.environ),
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        # Warm every worker (templates compiled, rows computed) with the same concurrency, so
-        # the figures below are the steady state, not three processes starting.
-        load(cookie, ["/practices/"], requests=CLIENTS * 5)
-        report("steady: /practices/ again and again", load(cookie, ["/practices/"]))
-        # A busy team: every client walks sorts, filters, pages and htmx fragments while the
-        # organisation changes (each change is a new snapshot: every cached table and row list
-        # is stale, so many requests compute from the database). Once a second is 3,600 changes
-        # an hour, far more than 500 onboardings make; four a second is a stress test.
-        mix = [
-            f"/practices/?sort={sort}&page={page}{extra}"
-            for sort in ("name", "-errors", "status", "-activity", "progress")
-            for page in (1, 2, 7)
-            for extra in ("", "&status=blocked", "&fragment=dashboard")
-        ]
-        for every in CHANGE_EVERY:
-            report(
-                f"busy: {len(mix)} sort/filter/page/fragment URLs, a change every "
-                f"{every * 1000:.0f} ms",
-                load_while_changing(organisation, cookie, mix, every),
-            )
+        wait_for_port(deadline=time.monotonic() + 30)
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
+def wait_for_port(deadline: float) -> None:
+    """Until PORT accepts a connection or ``deadline`` (time.monotonic) passes."""
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+
+
+def time_under_load(organisation, cookie: str) -> None:
+    """The steady load, then the busy mix at each rate in CHANGE_EVERY, against the server."""
+    # Warm every worker (templates compiled, rows computed) with the same concurrency, so
+    # the figures below are the steady state, not three processes starting.
+    load(cookie, ["/practices/"], requests=CLIENTS * 5)
+    report("steady: /practices/ again and again", load(cookie, ["/practices/"]))
+    # A busy team: every client walks sorts, filters, pages and htmx fragments while the
+    # organisation changes (each change is a new snapshot: every cached table and row list
+    # is stale, so many requests compute from the database). Once a second is 3,600 changes
+    # an hour, far more than 500 onboardings make; four a second is a stress test.
+    mix = busy_mix()
+    for every in CHANGE_EVERY:
+        report(
+            f"busy: {len(mix)} sort/filter/page/fragment URLs, a change every "
+            f"{every * 1000:.0f} ms",
+            load_while_changing(organisation, cookie, mix, every),
+        )
+
+
+def busy_mix() -> list[str]:
+    """45 dashboard URLs: five sorts × three pages × (plain, filtered, htmx fragment)."""
+    return [
+        f"/practices/?sort={sort}&page={page}{extra}"
+        for sort in ("name", "-errors", "status", "-activity", "progress")
+        for page in (1, 2, 7)
+        for extra in ("", "&status=blocked", "&fragment=dashboard")
+    ]
+
+
 def load_while_changing(organisation, cookie: str, paths: list[str], every: float):
     """``load`` while another thread appends an audit event to the organisation every ``every``
     seconds, as any change the dashboard shows does."""
-    from django.db import connection
-
+    # after django.setup(): these modules import models, which need the app registry
     from wizard.events import record
     from wizard.models import Verb
 

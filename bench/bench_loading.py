@@ -78,6 +78,8 @@ def write_csv(path: Path, n: int) -> None:
 
 
 def write_xlsx(path: Path, n: int) -> None:
+    # Imported here, not at the top: each measurement runs in a fresh child interpreter, so its
+    # peak memory counts only what that measurement loads.
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -97,6 +99,7 @@ def write_xlsx(path: Path, n: int) -> None:
 
 
 def child(task: str, path: str) -> None:
+    # In the child only (see write_xlsx): the parent stays free of pandas and the loader.
     import pandas as pd
 
     from audits.kinds import KINDS

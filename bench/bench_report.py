@@ -10,6 +10,7 @@ waiver, so the sample looks like a real draft. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
 import sys
@@ -29,9 +30,20 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from audits.models import Finding, RunStatus, Upload, UploadStatus, ValidationRun  # noqa: E402
+from audits.uploads import store_file  # noqa: E402
+from wizard.models import Membership, Organisation, Role  # noqa: E402
+from wizard.practices.services import create_practice  # noqa: E402
+from wizard.report import services as report  # noqa: E402
+from wizard.signoff import services as signoff  # noqa: E402
+from wizard.signoff import status  # noqa: E402
+from wizard.steps.services import record_attestation  # noqa: E402
 
 FINDINGS = 50_000
 # (step key, item, [(code, severity)]) — the findings are spread over three data steps.
@@ -47,77 +59,16 @@ def rss_mib() -> float:
 
 
 def build():
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from audits.models import Finding, RunStatus, Upload, UploadStatus, ValidationRun
-    from audits.uploads import store_file
-    from wizard.models import Membership, Organisation, Role
-    from wizard.practices.services import create_practice
-    from wizard.signoff import services as signoff
-    from wizard.signoff import status
-    from wizard.steps.services import record_attestation
-
-    organisation = Organisation.objects.create(
-        name="Summit Onboarding", slug=f"bench-{time.time_ns()}"
-    )
-    practice = create_practice(organisation=organisation, name="Harbour & Co Accountants")
-    manager = get_user_model().objects.create_user(
-        username=f"ann-{uuid.uuid4().hex[:6]}", first_name="Ann", last_name="Lee"
-    )
-    Membership.objects.create(
-        user=manager, organisation=organisation, practice=practice, role=Role.PRACTICE_MANAGER
-    )
+    """The draft: a practice whose steps 1 and 2 are confirmed and signed, two accepted uploads,
+    FINDINGS findings spread over the SPREAD steps and one of them waived. Returns the onboarding.
+    """
+    practice, manager = seed_practice()
     onboarding = practice.current_onboarding()
-    for key in ("api-access", "sync-direction"):
-        progress = onboarding.steps.get(step_key=key)
-        record_attestation(
-            progress=progress, actor=manager, checked_by="Ann Lee", checked_on=date.today()
-        )
-        signoff.sign_off(progress=progress, actor=manager, submission_token=uuid.uuid4())
-    for kind, name in (("xpm_clients", "XPM clients.csv"), ("xero_contacts", "Contacts.csv")):
-        Upload.objects.create(
-            practice=practice,
-            onboarding=onboarding,
-            stored_file=store_file(f"{kind} export\n".encode()),
-            original_name=name,
-            kind=kind,
-            status=UploadStatus.ACCEPTED,
-            rows=20_000,
-        )
+    sign_first_steps(onboarding, manager)
+    store_uploads(practice, onboarding)
     for index, (key, item, codes) in enumerate(SPREAD):
         per_step = FINDINGS // len(SPREAD) + (index < FINDINGS % len(SPREAD))
-        run = ValidationRun.objects.create(
-            practice=practice,
-            onboarding=onboarding,
-            step_key=key,
-            items=[item],
-            status=RunStatus.SUCCEEDED,
-            finished_at=timezone.now(),
-        )
-        Finding.objects.bulk_create(
-            (
-                Finding(
-                    run=run,
-                    position=i,
-                    code=codes[i % 2][0],
-                    item=item,
-                    severity=codes[i % 2][1],
-                    message=f"Client name “Client {i}” is written “Last, First”.",
-                    file="XPM clients.csv",
-                    value=f"Client {i}",
-                    suggestion=f"Client {i} Ltd",
-                    rows=[i + 2],
-                    match_key=f"{codes[i % 2][0]}|client {i}",
-                )
-                for i in range(per_step)
-            ),
-            batch_size=5000,
-        )
-        errors = (per_step + 1) // 2
-        ValidationRun.objects.filter(pk=run.pk).update(
-            counts={"error": errors, "warning": per_step - errors, "info": 0}
-        )
+        store_run(practice, onboarding, key, item, codes, per_step)
     first = Finding.objects.filter(run__step_key="client-names", severity="error").first()
     signoff.waive(
         finding=first,
@@ -128,18 +79,88 @@ def build():
     return onboarding
 
 
+def seed_practice():
+    """A new organisation, its practice and the practice manager; returns (practice, manager)."""
+    organisation = Organisation.objects.create(
+        name="Summit Onboarding", slug=f"bench-{time.time_ns()}"
+    )
+    practice = create_practice(organisation=organisation, name="Harbour & Co Accountants")
+    manager = get_user_model().objects.create_user(
+        username=f"ann-{uuid.uuid4().hex[:6]}", first_name="Ann", last_name="Lee"
+    )
+    Membership.objects.create(
+        user=manager, organisation=organisation, practice=practice, role=Role.PRACTICE_MANAGER
+    )
+    return practice, manager
+
+
+def sign_first_steps(onboarding, manager) -> None:
+    """Steps 1 and 2 confirmed by the manager and signed off."""
+    for key in ("api-access", "sync-direction"):
+        progress = onboarding.steps.get(step_key=key)
+        record_attestation(
+            progress=progress, actor=manager, checked_by="Ann Lee", checked_on=date.today()
+        )
+        signoff.sign_off(progress=progress, actor=manager, submission_token=uuid.uuid4())
+
+
+def store_uploads(practice, onboarding) -> None:
+    """The accepted XPM clients and Xero contacts exports the findings point at."""
+    for kind, name in (("xpm_clients", "XPM clients.csv"), ("xero_contacts", "Contacts.csv")):
+        Upload.objects.create(
+            practice=practice,
+            onboarding=onboarding,
+            stored_file=store_file(f"{kind} export\n".encode()),
+            original_name=name,
+            kind=kind,
+            status=UploadStatus.ACCEPTED,
+            rows=20_000,
+        )
+
+
+def store_run(practice, onboarding, key: str, item: int, codes, count: int) -> None:
+    """A finished run of step ``key`` with ``count`` findings alternating between the two
+    ``codes`` (error first), and the counts that go with them."""
+    run = ValidationRun.objects.create(
+        practice=practice,
+        onboarding=onboarding,
+        step_key=key,
+        items=[item],
+        status=RunStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
+    Finding.objects.bulk_create(
+        (
+            Finding(
+                run=run,
+                position=i,
+                code=codes[i % 2][0],
+                item=item,
+                severity=codes[i % 2][1],
+                message=f"Client name “Client {i}” is written “Last, First”.",
+                file="XPM clients.csv",
+                value=f"Client {i}",
+                suggestion=f"Client {i} Ltd",
+                rows=[i + 2],
+                match_key=f"{codes[i % 2][0]}|client {i}",
+            )
+            for i in range(count)
+        ),
+        batch_size=5000,
+    )
+    errors = (count + 1) // 2
+    ValidationRun.objects.filter(pk=run.pk).update(
+        counts={"error": errors, "warning": count - errors, "info": 0}
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--save-pdf", help="Also write the PDF here (to look at it).")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    import logging
-
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    from audits.models import Finding
-    from wizard.report import services as report
-
     onboarding = build()
     stored = Finding.objects.filter(run__onboarding=onboarding).count()
     print(f"database: {connection.vendor}; findings stored: {stored:,}")

@@ -6,8 +6,9 @@
    then runs every step's rules through ``audits.runs.checking.check_files`` (the function the worker and
    ``manage.py validate`` share) and prints wall time, peak RSS and per-rule timings.
    Targets: <= 60 s and <= 1.5 GiB for 100,000 clients.
-2. Creates a throw-away test database, stores a run with ``--findings`` findings, and renders its
-   findings page (first page, a filtered page, a late page), printing time and query counts.
+2. Creates a throw-away test database, stores two runs (``--findings`` / 2 and ``--findings``
+   findings), and renders the bigger one's findings page (first page, a filtered page, a search,
+   a late page) and its CSV, printing time and query counts.
 
 Prints numbers; asserts nothing about time.
 """
@@ -31,6 +32,19 @@ from audits import testdata  # noqa: E402 - after sys.path gets the project root
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from audits.loading import LoadLimits  # noqa: E402
+from audits.models import Finding, RunStatus, ValidationRun  # noqa: E402
+from audits.runs.checking import InputFile, check_files  # noqa: E402
+from audits.runs.state_map import folded_state_map  # noqa: E402
+from wizard.models import Membership, Organisation, Role  # noqa: E402
+from wizard.practices.services import create_practice  # noqa: E402
+
 GIB = 1024**3
 
 
@@ -48,10 +62,6 @@ def generated(clients: int, seed: int, problems: str) -> Path:
 
 
 def bench_validation(folder: Path) -> None:
-    from audits.loading import LoadLimits
-    from audits.runs.checking import InputFile, check_files
-    from audits.runs.state_map import folded_state_map
-
     inputs = [
         InputFile(name=name, data=(folder / name).read_bytes(), kind=kind)
         for kind, name in testdata.FILES.items()
@@ -87,88 +97,97 @@ def bench_validation(folder: Path) -> None:
 
 
 def bench_findings_page(count: int) -> None:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-    from django.urls import reverse
-
-    from audits.models import Finding, RunStatus, ValidationRun
-    from wizard.models import Membership, Organisation, Role
-    from wizard.practices.services import create_practice
-
+    """In a throw-away test database: a run of ``count // 2`` findings and one of ``count``; the
+    latter's findings page (four variants) and CSV, timed."""
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from django.contrib.auth import get_user_model
-
-        organisation = Organisation.objects.create(name="Bench", slug="bench")
-        practice = create_practice(organisation=organisation, name="Bench & Co")
-        user = get_user_model().objects.create_user("bench@example.com")
-        Membership.objects.create(
-            user=user, organisation=organisation, practice=practice, role=Role.PRACTICE_MANAGER
-        )
+        practice, user = seed_practice()
         onboarding = practice.current_onboarding()
-        runs = []
-        for n in (count // 2, count):
-            run = ValidationRun.objects.create(
-                practice=practice,
-                onboarding=onboarding,
-                step_key="clean-data",
-                items=[5],
-                status=RunStatus.SUCCEEDED,
-            )
-            codes = ("C05.E001", "C05.E002", "C05.W003", "C05.I004")
-            started = time.perf_counter()
-            Finding.objects.bulk_create(
-                (
-                    Finding(
-                        run=run,
-                        position=i,
-                        code=codes[i * len(codes) // n],
-                        item=5,
-                        severity={"E": "error", "W": "warning", "I": "info"}[
-                            codes[i * len(codes) // n][4]
-                        ],
-                        message=f"Client {i} looks like a duplicate.",
-                        hint="Merge the two clients in XPM.",
-                        file="xpm_clients.csv",
-                        rows=[i + 2, i + 3],
-                        column="[Client] Client",
-                        value=f"Client {i}",
-                        match_key=f"{codes[i * len(codes) // n]}|client {i}",
-                    )
-                    for i in range(n)
-                ),
-                batch_size=5000,
-            )
-            runs.append(run)
-            print(f"stored {n:,} findings in {time.perf_counter() - started:.1f} s")
+        runs = [store_run(practice, onboarding, n) for n in (count // 2, count)]
         client = Client()
         client.force_login(user)
-        url = reverse("wizard:findings", args=(practice.pk, runs[-1].pk))
-        for label, query in (
-            ("first page", ""),
-            ("severity=warning", "?severity=warning"),
-            ("search", "?q=client+4999"),
-            ("page 150", "?page=150"),
-        ):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url + query)
-                took = time.perf_counter() - started
-            print(
-                f"findings page ({label}): {response.status_code} in {took * 1000:.0f} ms, "
-                f"{len(queries)} queries, {len(response.content) / 1024:.0f} KiB"
-            )
-        started = time.perf_counter()
-        response = client.get(reverse("wizard:findings_csv", args=(practice.pk, runs[-1].pk)))
-        print(
-            f"CSV of {count:,} findings: {time.perf_counter() - started:.2f} s, "
-            f"{len(response.content) / 1e6:.1f} MB"
-        )
+        time_findings_pages(client, practice, runs[-1])
+        time_findings_csv(client, practice, runs[-1], count)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def seed_practice():
+    """An organisation, its practice and a practice manager; returns (practice, manager)."""
+    organisation = Organisation.objects.create(name="Bench", slug="bench")
+    practice = create_practice(organisation=organisation, name="Bench & Co")
+    user = get_user_model().objects.create_user("bench@example.com")
+    Membership.objects.create(
+        user=user, organisation=organisation, practice=practice, role=Role.PRACTICE_MANAGER
+    )
+    return practice, user
+
+
+def store_run(practice, onboarding, n: int):
+    """A clean-data run with ``n`` findings, a quarter under each of four codes; prints how long
+    storing them took and returns the run."""
+    run = ValidationRun.objects.create(
+        practice=practice,
+        onboarding=onboarding,
+        step_key="clean-data",
+        items=[5],
+        status=RunStatus.SUCCEEDED,
+    )
+    codes = ("C05.E001", "C05.E002", "C05.W003", "C05.I004")
+    started = time.perf_counter()
+    Finding.objects.bulk_create(
+        (
+            Finding(
+                run=run,
+                position=i,
+                code=codes[i * len(codes) // n],
+                item=5,
+                severity={"E": "error", "W": "warning", "I": "info"}[codes[i * len(codes) // n][4]],
+                message=f"Client {i} looks like a duplicate.",
+                hint="Merge the two clients in XPM.",
+                file="xpm_clients.csv",
+                rows=[i + 2, i + 3],
+                column="[Client] Client",
+                value=f"Client {i}",
+                match_key=f"{codes[i * len(codes) // n]}|client {i}",
+            )
+            for i in range(n)
+        ),
+        batch_size=5000,
+    )
+    print(f"stored {n:,} findings in {time.perf_counter() - started:.1f} s")
+    return run
+
+
+def time_findings_pages(client, practice, run) -> None:
+    """The run's findings page: first page, filtered, searched and a late page."""
+    url = reverse("wizard:findings", args=(practice.pk, run.pk))
+    for label, query in (
+        ("first page", ""),
+        ("severity=warning", "?severity=warning"),
+        ("search", "?q=client+4999"),
+        ("page 150", "?page=150"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url + query)
+            took = time.perf_counter() - started
+        print(
+            f"findings page ({label}): {response.status_code} in {took * 1000:.0f} ms, "
+            f"{len(queries)} queries, {len(response.content) / 1024:.0f} KiB"
+        )
+
+
+def time_findings_csv(client, practice, run, count: int) -> None:
+    """The run's findings as CSV."""
+    started = time.perf_counter()
+    response = client.get(reverse("wizard:findings_csv", args=(practice.pk, run.pk)))
+    print(
+        f"CSV of {count:,} findings: {time.perf_counter() - started:.2f} s, "
+        f"{len(response.content) / 1e6:.1f} MB"
+    )
 
 
 def main() -> None:

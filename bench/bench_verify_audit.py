@@ -27,14 +27,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from wizard.events import GENESIS  # noqa: E402
+from wizard.models import AuditEvent, Organisation, Verb  # noqa: E402
+
 EVENTS = 100_000
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    from wizard.events import GENESIS
-    from wizard.models import AuditEvent, Organisation, Verb
-
     # Written directly (events.record() per event would take minutes), chained exactly as
     # record() chains them.
     organisation = Organisation.objects.create(name="Bench chain", slug=f"chain-{time.time_ns()}")

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,15 @@ def env_required(name: str, dev_default: str) -> str:
 SECRET_KEY = env_required(
     "DJANGO_SECRET_KEY", "dev-only-not-secret-liftoff-key-change-me-0123456789abcdefghijkl"
 )
+# The audit trail's hash chain is keyed by this secret (HMAC): someone who can write to the
+# database but does not hold it cannot re-hash history. It lives in the environment, never in the
+# database. Chain heads are appended to LIFTOFF_AUDIT_CHECKPOINTS (outside the database) every
+# LIFTOFF_AUDIT_CHECKPOINT_EVERY seconds by beat; `manage.py verify_audit` checks both.
+LIFTOFF_AUDIT_KEY = env_required("LIFTOFF_AUDIT_KEY", "dev-only-audit-key-not-secret-change-me")
+LIFTOFF_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("LIFTOFF_AUDIT_CHECKPOINTS", VAR_DIR / "audit-checkpoints.log")
+)
+LIFTOFF_AUDIT_CHECKPOINT_EVERY = envint("LIFTOFF_AUDIT_CHECKPOINT_EVERY", 60)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -90,22 +100,30 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "wizard.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
+# Login throttling: five failures for one username from one address lock that pair for 15
+# minutes; twenty failures from one address, whatever the usernames, lock the address
+# (wizard/throttling.py). Behind proxies, DJANGO_PROXY_COUNT says how many append to
+# X-Forwarded-For, so the client's own address is counted rather than the proxy's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+LIFTOFF_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+LIFTOFF_LOGIN_ADDRESS_FAILURE_LIMIT = envint("LIFTOFF_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "wizard.throttling.AddressThrottlingHandler"
+AXES_CLIENT_IP_CALLABLE = "wizard.throttling.client_address"
 AXES_FAILURE_LIMIT = envint("LIFTOFF_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0) or None
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -224,12 +242,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "liftoff")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 60.0},
+    "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 15.0},
+    "checkpoint-audit-heads": {
+        "task": "wizard.tasks.checkpoint_audit_heads",
+        "schedule": float(LIFTOFF_AUDIT_CHECKPOINT_EVERY),
+    },
     "notify-stuck-practices": {"task": "wizard.tasks.notify_stuck_practices", "schedule": 86400.0},
 }
 LIFTOFF_STUCK_AFTER_DAYS = envint("LIFTOFF_STUCK_AFTER_DAYS", 7)
 LIFTOFF_INVITATION_DAYS = envint("LIFTOFF_INVITATION_DAYS", 7)
-# A run whose worker vanished is re-queued, then failed, after this many seconds of silence.
+# A running run's worker writes a heartbeat every LIFTOFF_RUN_HEARTBEAT seconds; two missed beats
+# and the run is taken over (audits/runs/execution.py). A queued run no worker picked up is sent
+# again after LIFTOFF_RUN_STALE_AFTER seconds (also the silence allowed on SQLite, where the
+# heartbeat only moves with progress).
+LIFTOFF_RUN_HEARTBEAT = envint("LIFTOFF_RUN_HEARTBEAT", 5)
 LIFTOFF_RUN_STALE_AFTER = envint("LIFTOFF_RUN_STALE_AFTER", 300)
 
 EMAIL_BACKEND = os.environ.get(
@@ -256,6 +282,27 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# Content-Security-Policy (django-csp): scripts and styles from our own static files only, no
+# inline script, style or event handler, no eval (htmx is configured without it in base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (wizard/middleware.py): none of the browser's powerful features is used.
+LIFTOFF_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 if envbool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -7,6 +7,7 @@ Personas (as healthchecks has Alice, Bob and Charlie): ``manager`` (practice man
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 
 from config.celery import app as celery_app
@@ -36,6 +38,35 @@ def need(reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LIFTOFF_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"
+
+
+SQLITE_TRIGGERS = importlib.import_module("wizard.migrations.0007_audit_event_append_only_sqlite")
+
+
+def sqlite_append_only(present: bool) -> None:
+    """Create (or drop) the SQLite append-only triggers, as migration 0007 does."""
+    with connection.cursor() as cursor:
+        for statement in SQLITE_TRIGGERS.CREATE if present else SQLITE_TRIGGERS.DROP:
+            cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_append_only(request):
+    """Django empties a transactional test's tables with DELETE, which SQLite's append-only
+    triggers refuse: drop them before that flush, and make sure every database test has them."""
+    names = request.fixturenames
+    transactional = "transactional_db" in names or "live_server" in names
+    if not transactional and "db" not in names:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        sqlite_append_only(True)
+    yield
+    if sqlite and transactional:
+        sqlite_append_only(False)
 
 
 @pytest.fixture(autouse=True)

@@ -90,17 +90,35 @@ def test_it_keeps_functions_simple():
     assert complex_ == []
 
 
+def _import_blocks(function) -> Iterator[tuple[int, int]]:
+    """(first line, last line) of each run of consecutive import statements in a function."""
+    imports = sorted(
+        (node.lineno, node.end_lineno)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    )
+    block = None
+    for start, end in imports:
+        if block and start <= block[1] + 2:  # a blank line (isort groups) keeps the run
+            block = (block[0], end)
+            continue
+        if block:
+            yield block
+        block = (start, end)
+    if block:
+        yield block
+
+
 def test_it_imports_at_the_top_unless_a_comment_says_why():
+    """A function-local import (or a run of them) needs a comment on it or the line above."""
     local = []
     for path in source_files():
         source = path.read_text()
         notes = comments(source)
         for function in functions(ast.parse(source)):
-            for node in ast.walk(function):
-                if isinstance(node, ast.Import | ast.ImportFrom):
-                    lines = (node.lineno, node.lineno - 1, node.end_lineno)
-                    if not any(line in notes for line in lines):
-                        local.append(f"{rel(path)}:{node.lineno} in {function.name}")
+            for first, last in _import_blocks(function):
+                if not any(line in notes for line in range(first - 1, last + 1)):
+                    local.append(f"{rel(path)}:{first} in {function.name}")
     assert local == []
 
 

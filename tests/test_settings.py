@@ -28,7 +28,11 @@ def test_it_reads_integers_strictly(monkeypatch):
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k != "LIFTOFF_AUDIT_KEY"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -48,6 +52,7 @@ def test_it_passes_the_deployment_checks_in_production():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="x7" * 30 + "-production-secret-from-the-environment",
         DJANGO_ALLOWED_HOSTS="liftoff.example.com",
+        LIFTOFF_AUDIT_KEY="k9" * 30,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -57,6 +62,17 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     result = _manage("check", DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="liftoff.example.com")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_an_audit_key():
+    result = _manage(
+        "check",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x7" * 30 + "-production-secret-from-the-environment",
+        DJANGO_ALLOWED_HOSTS="liftoff.example.com",
+    )
+    assert result.returncode != 0
+    assert "LIFTOFF_AUDIT_KEY must be set" in result.stderr
 
 
 def test_the_embedded_database_lets_the_web_and_the_worker_write_at_once(tmp_path):

@@ -4,6 +4,7 @@ the append-only audit trail."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -221,8 +222,13 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One state change. Append-only, and chained per organisation by SHA-256 so that a quiet edit
-    anywhere breaks every hash after it (``manage.py verify_audit``)."""
+    """One state change. Append-only, and chained per organisation by HMAC-SHA256 keyed with
+    ``LIFTOFF_AUDIT_KEY`` (from the environment, never in the database), so that a quiet edit
+    anywhere breaks every hash after it and cannot be re-hashed without the key; chain heads are
+    checkpointed outside the database (``wizard/audit_chain.py``, ``manage.py verify_audit``).
+
+    Whoever acted stays: an account with events is deactivated, never deleted (``PROTECT``), and
+    ``actor_label`` keeps the name the event was written with."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="audit_events"
@@ -235,7 +241,7 @@ class AuditEvent(models.Model):
     )
     step_key = models.CharField(max_length=40, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(max_length=300, blank=True)
     verb = models.CharField(max_length=30, choices=Verb)
@@ -285,7 +291,13 @@ class AuditEvent(models.Model):
         return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+        return chain_hash(self.prev_hash, self.canonical())
+
+
+def chain_hash(prev_hash: str, canonical: str, key: str | None = None) -> str:
+    """HMAC-SHA256 of the previous hash and the event's canonical JSON, keyed by the audit key."""
+    secret = (key if key is not None else settings.LIFTOFF_AUDIT_KEY).encode()
+    return hmac.new(secret, (prev_hash + canonical).encode(), hashlib.sha256).hexdigest()
 
 
 class SignOff(models.Model):

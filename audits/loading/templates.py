@@ -6,8 +6,7 @@ import csv
 import io
 
 from audits.kinds import KINDS
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from audits.spreadsheets import escape_cell
 
 
 def template_csv(kind: str) -> bytes:
@@ -16,9 +15,9 @@ def template_csv(kind: str) -> bytes:
     spec = KINDS[kind]
     headers = [f.aliases[0] if f.aliases else f.name for f in spec.fields]
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
     for example in spec.example_rows:
         row = [*example, *[""] * (len(headers) - len(example))]
-        writer.writerow(["'" + v if v.startswith(_FORMULA_START) else v for v in row])
+        writer.writerow([escape_cell(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")

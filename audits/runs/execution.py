@@ -2,8 +2,9 @@
 
 A run is claimed with one conditional UPDATE, so running the task twice checks the files once. A
 worker that dies mid-run leaves its run "running" with a heartbeat that stops moving; the next
-delivery of the task (or ``sweep_stale_runs``) takes it over once the heartbeat is older than
-``LIFTOFF_RUN_STALE_AFTER``. Findings are written in one transaction that first removes anything an
+delivery of the task (or ``sweep_stale_runs``) takes it over once the heartbeat has been quiet for
+two beats (``quiet_after``): seconds, not minutes. On SQLite, where the heartbeat moves only with
+progress (one writer: no side thread), that is the longer ``LIFTOFF_RUN_STALE_AFTER``. Findings are written in one transaction that first removes anything an
 earlier attempt left, so a resumed run stores exactly what an uninterrupted one would.
 """
 
@@ -52,11 +53,27 @@ def stale_after() -> timedelta:
     return timedelta(seconds=settings.LIFTOFF_RUN_STALE_AFTER)
 
 
+def heartbeat_every() -> float:
+    return max(float(settings.LIFTOFF_RUN_HEARTBEAT), 0.5)
+
+
+def beats_on_a_thread() -> bool:
+    # SQLite (development, unit tests) has one writer: a second connection would only contend.
+    return connection.vendor != "sqlite"
+
+
+def quiet_after() -> timedelta:
+    """How long a running run's heartbeat may be silent before its worker counts as dead."""
+    if beats_on_a_thread():
+        return timedelta(seconds=2 * heartbeat_every())
+    return stale_after()
+
+
 def claim(run_id: int) -> int | None:
     """Take the run (queued, or running with a dead worker); the attempt number, or None."""
     now = timezone.now()
     claimable = Q(status=RunStatus.QUEUED) | Q(
-        status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after(), attempts__lt=MAX_ATTEMPTS
+        status=RunStatus.RUNNING, heartbeat_at__lt=now - quiet_after(), attempts__lt=MAX_ATTEMPTS
     )
     claimed = ValidationRun.objects.filter(claimable, pk=run_id).update(
         status=RunStatus.RUNNING,
@@ -81,13 +98,10 @@ class _Heartbeat:
 
     def __init__(self, run_id: int, attempt: int) -> None:
         self.run_id, self.attempt = run_id, attempt
-        self.interval = max(settings.LIFTOFF_RUN_STALE_AFTER / 4, 0.5)
+        self.interval = heartbeat_every()
         self.stop = threading.Event()
-        # SQLite (development, unit tests) has one writer: a second connection would only contend.
         self.thread = (
-            threading.Thread(target=self._beat, daemon=True)
-            if connection.vendor != "sqlite"
-            else None
+            threading.Thread(target=self._beat, daemon=True) if beats_on_a_thread() else None
         )
 
     def _beat(self) -> None:
@@ -259,12 +273,13 @@ class Swept:
 def sweep_stale_runs() -> Swept:
     """Runs whose worker went silent are queued again (a few times), then failed, so none is left
     running forever. The caller sends the runs to a worker (``audits.tasks.sweep_stale_runs``)."""
-    cutoff = timezone.now() - stale_after()
+    now = timezone.now()
     lost = list(
-        ValidationRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
+        ValidationRun.objects.filter(
+            status=RunStatus.QUEUED, created_at__lt=now - stale_after()
+        ).values_list("pk", flat=True)
     )
+    cutoff = now - quiet_after()
     requeued, failed = [], 0
     silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
     stale = ValidationRun.objects.filter(silent, status=RunStatus.RUNNING)

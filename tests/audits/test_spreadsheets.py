@@ -41,5 +41,36 @@ def test_it_flattens_finding_rows():
         to_csv(FINDING_COLUMNS, [row])
         .decode("utf-8-sig")
         .splitlines()[1]
-        .startswith('C03.E001,,,,,,"2, 5",,\'=1')
+        .startswith('"C03.E001","","","","","","2, 5","","\'=1"')
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Acme;=1+2", "Acme;'=1+2"),
+        ("Acme; +1", "Acme; '+1"),
+        ("a,-2+3", "a,'-2+3"),
+        ("x|@SUM(A1)", "x|'@SUM(A1)"),
+        ("line\n=1", "line\n'=1"),
+    ],
+)
+def test_it_defuses_formulas_after_a_separator(value, expected):
+    assert escape_cell(value) == expected
+
+
+def _excel_parts(raw_csv: str, separator: str) -> list[str]:
+    """What Excel in a locale with another list separator sees: quotes dropped, split again."""
+    return [part.strip().strip('"') for part in raw_csv.replace('","', separator).split(separator)]
+
+
+def test_it_keeps_a_semicolon_locale_from_running_a_formula():
+    raw = to_csv(["name", "town"], [["Acme;=1+2", "Leeds"]]).decode("utf-8-sig")
+    data_line = raw.splitlines()[1]
+    assert data_line == '"Acme;\'=1+2","Leeds"'
+    assert not any(part.startswith(("=", "+", "-", "@")) for part in _excel_parts(data_line, ";"))
+
+
+def test_it_quotes_every_cell():
+    raw = to_csv(["code", "rows"], [["C01", 3], ["", None]]).decode("utf-8-sig")
+    assert raw.splitlines() == ['"code","rows"', '"C01","3"', '"",""']

@@ -72,7 +72,13 @@ def invite(
     accept_url: Callable[[str], str],
     practice: Practice | None = None,
 ) -> Invitation:
-    """Create an invitation and email its link; ``accept_url(token)`` makes the link absolute."""
+    """Create an invitation and email its link; ``accept_url(token)`` makes the link absolute.
+
+    Whether the address already has an account elsewhere is nobody's business but its owner's:
+    the inviter gets the same answer (an invitation, pending, revocable) either way, and the owner
+    gets an email saying their address already has an account instead of a sign-up link. Only
+    someone already in the inviter's own organisation is refused, as the inviter can see them.
+    """
     if role in PRACTICE_ROLES and practice is None:
         raise InvitationError("A practice manager or staff member joins a practice.")
     if practice is not None and practice.organisation_id != organisation.pk:
@@ -80,8 +86,12 @@ def invite(
     if role in TEAM_ROLES:
         practice = None
     email = email.strip().lower()
-    if get_user_model().objects.filter(username__iexact=email, is_active=True).exists():
-        raise InvitationError(f"{email} already has a Liftoff account.")
+    account = get_user_model().objects.filter(username__iexact=email, is_active=True).first()
+    if (
+        account is not None
+        and Membership.objects.filter(user=account, organisation=organisation).exists()
+    ):
+        raise InvitationError(f"{email} is already a member of {organisation.name}.")
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation=organisation,
@@ -98,27 +108,44 @@ def invite(
             details={"email": email, "role": role, "invitation": invitation.pk},
         )
     where = practice.name if practice else organisation.name
-    inviter = actor.get_full_name() or actor.get_username()
-    days = settings.LIFTOFF_INVITATION_DAYS
+    subject = f"You are invited to Liftoff ({where})"
+    if account is None:
+        message = _invitation_email(invitation, where, actor, accept_url(token_for(invitation)))
+    else:
+        message = _existing_account_email(invitation, where, actor)
     try:
-        send_mail(
-            subject=f"You are invited to Liftoff ({where})",
-            message=(
-                f"{inviter} invited you to join {where} on Liftoff as "
-                f"{Role(role).label.lower()}.\n\n"
-                f"Accept within {days} days to choose your password:\n"
-                f"{accept_url(token_for(invitation))}\n\n"
-                "The link works once. If you did not expect it, ignore this email.\n"
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
     except Exception as error:  # the invitation stands; the inviter is told to resend
         log.exception("could not email invitation %s", invitation.pk)
         raise InvitationError(
             f"The invitation was saved but the email could not be sent ({error})."
         ) from error
     return invitation
+
+
+def _inviter(actor) -> str:
+    return actor.get_full_name() or actor.get_username()
+
+
+def _invitation_email(invitation: Invitation, where: str, actor, link: str) -> str:
+    return (
+        f"{_inviter(actor)} invited you to join {where} on Liftoff as "
+        f"{Role(invitation.role).label.lower()}.\n\n"
+        f"Accept within {settings.LIFTOFF_INVITATION_DAYS} days to choose your password:\n"
+        f"{link}\n\n"
+        "The link works once. If you did not expect it, ignore this email.\n"
+    )
+
+
+def _existing_account_email(invitation: Invitation, where: str, actor) -> str:
+    return (
+        f"{_inviter(actor)} invited you to join {where} on Liftoff as "
+        f"{Role(invitation.role).label.lower()}.\n\n"
+        "This email address already has a Liftoff account, and an account belongs to one "
+        "organisation, so the invitation cannot be accepted with it. Reply to the person who "
+        "invited you if you would like to be invited with another address.\n\n"
+        "If you did not expect it, ignore this email.\n"
+    )
 
 
 @dataclass

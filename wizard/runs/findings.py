@@ -130,6 +130,8 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
         "can_waive": can(request.user, Action.WAIVE),
         "can_acknowledge": can(request.user, Action.ACKNOWLEDGE),
         "step": STEPS_BY_KEY.get(run.step_key),
+        # The step's sign-off panel belongs on this page only for the onboarding in progress.
+        "current_run_step": run.onboarding_id == getattr(practice.current_onboarding(), "pk", None),
         "filters": filters,
         "groups": groups,
         "findings": rows,

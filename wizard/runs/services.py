@@ -38,7 +38,7 @@ def start_run(*, onboarding, step_key: str, actor) -> ValidationRun | None:
 
 def _queue(onboarding, step: Step, uploads: dict[str, Upload], actor) -> ValidationRun:
     with transaction.atomic():
-        run = queue_run(
+        run, created = queue_run(
             practice=onboarding.practice,
             onboarding=onboarding,
             step_key=step.key,
@@ -46,5 +46,6 @@ def _queue(onboarding, step: Step, uploads: dict[str, Upload], actor) -> Validat
             uploads=[uploads[k] for k in step.all_exports if k in uploads],
             actor=actor,
         )
-        run_validation.delay_on_commit(run.pk)  # a worker picks it up once this commits
+        if created:  # a reused run's message is already on its way to a worker
+            run_validation.delay_on_commit(run.pk)
     return run

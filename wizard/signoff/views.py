@@ -48,6 +48,8 @@ def _panel(request, practice, progress, error: str = "") -> HttpResponse:
         context=context,
         to=reverse("wizard:step", args=[practice.pk, progress.step_key]),
         error=error,
+        # Nothing changed on a refusal: no event, or the panel would refresh its message away.
+        events=() if error else ("stepsChanged",),
     )
 
 
@@ -150,8 +152,10 @@ def acknowledge_all(request: HtmxHttpRequest, pk: int, run_id: int) -> HttpRespo
     run = get_run(practice, run_id)
     count = signoff.acknowledge_run(run=run, actor=request.user)
     messages.success(request, f"{count} warning(s) acknowledged.")
-    response = redirect("wizard:findings", pk=practice.pk, run_id=run_id)
+    # Back to the step, where the sign-off panel now shows what is left.
+    step = reverse("wizard:step", args=[practice.pk, run.step_key]) + "#signoff-panel"
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("wizard:findings", args=[practice.pk, run_id])
-    return response
+        response["HX-Redirect"] = step
+        return response
+    return redirect(step)

@@ -23,6 +23,7 @@ from wizard.access import (
 from wizard.checklist import STEPS, STEPS_BY_KEY, StepKind
 from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
+from wizard.signoff.context import signoff_context
 from wizard.steps import services
 from wizard.steps.context import step_context, steps_context, what_to_gather
 from wizard.steps.forms import AttestationForm
@@ -59,8 +60,15 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def step_detail(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     practice = get_practice_for_user(request.user, pk)
     onboarding = current_onboarding(practice)
+    fragment = request.GET.get("fragment") if request.htmx else None
+    if fragment == "signoff-panel":
+        # The panel refreshes itself when anything on the step changed (stepsChanged).
+        progress = get_progress(onboarding, key)
+        context = {"practice": practice, "progress": progress, "step": progress.step}
+        context |= signoff_context(request, progress)
+        return render(request, "wizard/signoff_panel.html#signoff-panel", context)
     template_name = "wizard/step.html"
-    if request.htmx and request.GET.get("fragment") == "step-card":
+    if fragment == "step-card":
         template_name += "#step-card"
     return render(request, template_name, step_context(request, practice, onboarding, key))
 

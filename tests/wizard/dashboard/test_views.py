@@ -122,6 +122,14 @@ def test_it_exports_the_filtered_table_as_csv_with_formulas_defused(organisation
     assert rows[1][1:3] == ["0", "1"]
 
 
+def test_it_quotes_every_dashboard_csv_cell(organisation, lead, client_for):
+    create_practice(organisation=organisation, name="Acme;=1+2")
+    response = client_for(lead).get(URL, {"format": "csv"})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith('"Acme;\'=1+2","')
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+
+
 def test_it_returns_only_the_table_to_htmx(practice, lead, client_for):
     response = client_for(lead).get(
         URL, {"status": "blocked", "fragment": "dashboard"}, headers={"HX-Request": "true"}

@@ -170,14 +170,55 @@ def test_it_refuses_two_passwords_that_differ(practice, manager, client_for):
     assert no_account()
 
 
-def test_it_refuses_to_invite_someone_who_has_an_account(practice, manager, staff, client_for):
+def test_it_refuses_to_invite_someone_already_in_the_organisation(
+    practice, manager, staff, client_for
+):
     response = client_for(manager).post(
         reverse("wizard:members", args=[practice.pk]),
         {"email": staff.username, "role": Role.PRACTICE_STAFF},
     )
     assert response.status_code == 200
-    assert "already has a Liftoff account" in response.content.decode()
+    assert "already a member of" in response.content.decode()
     assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def _add_member_answer(client, practice, email) -> tuple[int, str, str]:
+    response = client.post(
+        reverse("wizard:members", args=[practice.pk]),
+        {"email": email, "role": Role.PRACTICE_STAFF},
+        follow=True,
+    )
+    page = response.content.decode().replace(email, "EMAIL")
+    # The CSRF token is masked afresh on every response and the invitation's id differs.
+    page = re.sub(r"[A-Za-z0-9]{64}", "TOKEN", page)
+    page = re.sub(r"invitations/\d+/", "invitations/ID/", page)
+    listed = "pending" if Invitation.objects.filter(email=email, practice=practice) else "none"
+    return response.status_code, page, listed
+
+
+def test_it_answers_the_same_for_an_account_of_another_organisation(
+    practice, manager, outsider, client_for
+):
+    client = client_for(manager)
+    unknown = _add_member_answer(client, practice, "nobody.yet@harbour.example")
+    Invitation.objects.all().delete()
+    known = _add_member_answer(client, practice, outsider.username)
+    assert known == unknown
+    assert known[2] == "pending" and "Invitation sent to EMAIL" in known[1]
+
+
+def test_it_tells_the_owner_of_an_existing_account_instead_of_sending_a_link(
+    practice, manager, outsider, client_for
+):
+    client_for(manager).post(
+        reverse("wizard:members", args=[practice.pk]),
+        {"email": outsider.username, "role": Role.PRACTICE_STAFF},
+    )
+    assert mail.outbox[-1].to == [outsider.username.lower()]
+    assert "already has a Liftoff account" in mail.outbox[-1].body
+    assert "/invitations/" not in mail.outbox[-1].body
+    outsider.refresh_from_db()
+    assert outsider.membership.organisation_id != practice.organisation_id
 
 
 def test_it_offers_a_practice_manager_only_practice_roles(practice, manager, client_for):

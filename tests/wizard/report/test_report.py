@@ -180,6 +180,15 @@ def test_it_writes_an_inert_findings_csv(practice, manager, client_for):
     assert rows[0]["suggestion"] == "'" + INJECTION
 
 
+def test_it_quotes_the_findings_csv_for_semicolon_locales(practice, manager, client_for):
+    upload(practice, "xpm_clients")
+    run(practice, "client-names", [finding("C03.E002", "Acme;=1+2")])
+    response = client_for(manager).get(reverse("wizard:report", args=[practice.pk, "csv"]))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    assert '"Acme;\'=1+2"' in lines[1]
+
+
 def test_it_writes_an_inert_findings_xlsx(practice, manager, client_for):
     upload(practice, "xpm_clients")
     run(practice, "client-names", [finding("C03.E002", INJECTION)])

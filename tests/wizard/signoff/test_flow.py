@@ -170,5 +170,7 @@ def test_it_writes_inert_findings_files(practice, upload_step13):
     fixes = client.get(reverse("wizard:report", args=[practice.pk, "fixes.csv"])).content.decode(
         "utf-8-sig"
     )
-    assert fixes.splitlines()[0] == "system,current name,suggested name,rules,file,rows"
+    assert fixes.splitlines()[0] == (
+        '"system","current name","suggested name","rules","file","rows"'
+    )
     assert "C13.E001" in fixes

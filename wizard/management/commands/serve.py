@@ -1,4 +1,7 @@
-"""Run the web server and a Celery worker together; one Ctrl-C stops both."""
+"""Run the web server, a Celery worker and celery beat together; one Ctrl-C stops all three.
+
+Beat runs as its own process, as in production: killing the worker does not stop the periodic
+sweep that takes over runs whose worker died (nor the audit-chain checkpoints)."""
 
 from __future__ import annotations
 
@@ -7,12 +10,13 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Start the development web server and a Celery worker together."
+    help = "Start the development web server, a Celery worker and celery beat together."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -20,31 +24,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # The autoreloader re-runs this command in a child with RUN_MAIN=true; only the parent
-        # owns the worker, or every code change would start another one.
-        worker = None
+        # owns the worker and beat, or every code change would start more of them.
+        children: list[subprocess.Popen] = []
         if os.environ.get("RUN_MAIN") != "true":
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--beat",
-                    "--loglevel",
-                    "INFO",
-                    "--concurrency",
-                    str(options["concurrency"]),
-                ],
+            celery = [sys.executable, "-m", "celery", "-A", "config"]
+            worker = [*celery, "worker", "--loglevel", "INFO"]
+            children.append(
+                subprocess.Popen([*worker, "--concurrency", str(options["concurrency"])])
             )
-            self.stdout.write(f"Celery worker started (pid {worker.pid}).")
+            beat = [*celery, "beat", "--loglevel", "INFO"]
+            children.append(
+                subprocess.Popen([*beat, "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME])
+            )
+            self.stdout.write(
+                f"Celery worker (pid {children[0].pid}) and beat (pid {children[1].pid}) started."
+            )
         try:
             call_command("runserver", options["addrport"])
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            for child in children:
+                _stop(child)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        child.kill()
