@@ -117,7 +117,15 @@ MATRIX: dict[str, Entry] = {
     ),
 }
 # Reachable without an account by design; each is checked in PUBLIC_CHECKS below.
-PUBLIC = {"login", "logout", "wizard:accept_invitation"}
+PUBLIC = {
+    "login",
+    "logout",
+    "wizard:accept_invitation",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def _names(patterns, prefix=""):
@@ -252,6 +260,10 @@ def test_it_shows_the_public_pages_without_an_account(worlds):
     assert response.status_code == 410
     assert "not valid" in response.content.decode()
     assert client.post(reverse("logout")).status_code == 302
+    for name in ("password_reset", "password_reset_done", "password_reset_complete"):
+        assert client.get(reverse(name)).status_code == 200, name
+    forged = reverse("password_reset_confirm", args=["MQ", "forged-token"])
+    assert "This link no longer works" in client.get(forged, follow=True).content.decode()
 
 
 def test_it_guards_admin(lead, client_for):

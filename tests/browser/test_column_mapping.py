@@ -43,9 +43,9 @@ def test_it_maps_unknown_headers_and_loads_the_file(live_server, tmp_path):
 
         page.get_by_role("heading", name="Map the columns of our-clients.csv").wait_for()
         page.get_by_label("This file is").select_option("xpm_clients")
-        page.get_by_label("name (required)").select_option("Customer")
-        page.get_by_label("email", exact=True).select_option("Mail")
-        page.get_by_label("business_structure").select_option("Kind")
+        page.get_by_label("Client (required)").select_option("Customer")
+        page.get_by_label("Email", exact=True).select_option("Mail")
+        page.get_by_label("Business Structure").select_option("Kind")
         page.screenshot(path=str(tmp_path / "mapping.png"), full_page=True)
         page.get_by_role("button", name="Save mapping and load").click()
 

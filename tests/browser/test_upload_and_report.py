@@ -36,7 +36,7 @@ def test_it_uploads_exports_and_shows_a_near_match_suggestion(live_server, tmp_p
         assert suggestion.first.locator("dt:has-text('Suggestion') + dd").inner_text().strip()
         page.screenshot(path=str(tmp_path / "findings.png"), full_page=True)
         with page.expect_download() as download:
-            page.get_by_role("link", name="CSV").first.click()
+            page.get_by_role("link", name="CSV", exact=True).first.click()
         body = download.value.path().read_text(encoding="utf-8-sig")
     assert body.splitlines()[0].startswith('"code","item","severity","message"')
     assert "C13.E001" in body
