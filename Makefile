@@ -24,6 +24,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
+# axe-core for the browser tests' accessibility checks (package.json); they skip without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks of the browser tests will skip"; fi
+
 install: $(VENV)/.installed ## Create .venv and install the app's dependencies
 
 install-dev: $(VENV)/.installed-dev ## Install the app plus test and lint tools
@@ -37,7 +42,7 @@ demo: migrate ## Load the demo organisation, practice and users
 run: demo ## Set up everything and start the web server, a Celery worker and beat (Ctrl-C stops all)
 	$(PY) manage.py serve 127.0.0.1:8000
 
-test: install-dev ## Run the whole test suite (real-service and browser tests included)
+test: install-dev node_modules/.installed ## Run the whole test suite (real-service and browser tests included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -65,4 +70,4 @@ check-deploy: install ## Django's deployment checks with production settings
 	DJANGO_ALLOWED_HOSTS=liftoff.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache node_modules
