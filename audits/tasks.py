@@ -1,4 +1,5 @@
-"""Celery tasks of the audits app: thin, take ids, call one service in ``audits.runs``."""
+"""Celery tasks of the audits app: thin, take ids, call one service (``audits.runs``,
+``audits.reading``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from celery import shared_task
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from audits import reading
 from audits.runs import execution
 
 
@@ -34,3 +36,16 @@ def sweep_stale_runs() -> dict[str, int]:
     for run_id in swept.to_send:
         run_validation.delay(run_id)
     return swept.counts()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, BrokerError, ConnectionError),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def read_upload(upload_id: int) -> str:
+    """Parse a stored upload off the web request; safe to run twice (``reading.read_upload``)."""
+    return reading.read_upload(upload_id)
