@@ -23,6 +23,7 @@ class StoredFile(models.Model):
 
 
 class UploadStatus(models.TextChoices):
+    READING = "reading", "Being read"  # stored; a worker is loading it (audits.reading)
     ACCEPTED = "accepted", "Loaded"
     NEEDS_MAPPING = "needs_mapping", "Needs column mapping"
     NEEDS_CONFIRMATION = "needs_confirmation", "Some rows could not be read"
@@ -48,6 +49,8 @@ class Upload(models.Model):
     columns = models.JSONField(default=dict)  # canonical field -> header as in the file
     report = models.JSONField(default=dict)  # what loading did: encoding, delimiter, skipped rows…
     error = models.JSONField(default=dict)  # code, message, details when refused or pending
+    # While reading: what the worker is asked to do (kind, mapping, accept_bad_rows, actor id).
+    read_request = models.JSONField(default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

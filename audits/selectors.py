@@ -26,3 +26,12 @@ def latest_run(onboarding, step_key: str) -> ValidationRun | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def uploads_being_read(onboarding) -> list[tuple[str, str]]:
+    """(kind, step key) of each upload a worker is still reading; kind is "" until it is known."""
+    return list(
+        Upload.objects.filter(onboarding=onboarding, status=UploadStatus.READING).values_list(
+            "kind", "step_key"
+        )
+    )

@@ -8,6 +8,10 @@ audit event, above all) commit or roll back with it.
 
 from django.dispatch import Signal
 
+# upload=Upload, actor=User | None: an upload was stored (or given a mapping, or its bad rows
+# accepted) and waits for a worker to read it (status reading); upload_finished follows.
+upload_received = Signal()
+
 # upload=Upload, actor=User | None: an upload reached its outcome (accepted, rejected, or waiting
 # for a mapping or a confirmation) and was saved.
 upload_finished = Signal()

@@ -1,4 +1,5 @@
-"""Celery tasks of the audits app: thin, take ids, call one service in ``audits.runs``."""
+"""Celery tasks of the audits app: thin, take ids, call one service (``audits.runs``,
+``audits.reading``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from celery.signals import worker_ready
 from django.db import OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from audits import reading
 from audits.runs import execution
 
 
@@ -45,3 +47,16 @@ def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
     dead worker's heartbeat has had time to go quiet."""
     sweep_stale_runs.delay()
     sweep_stale_runs.apply_async(countdown=execution.quiet_after().total_seconds() + 1)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, BrokerError, ConnectionError),
+    max_retries=3,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def read_upload(upload_id: int) -> str:
+    """Parse a stored upload off the web request; safe to run twice (``reading.read_upload``)."""
+    return reading.read_upload(upload_id)

@@ -1,39 +1,36 @@
-"""Receiving exports: store the bytes as received, load them, and tell the product
-(``audits.signals.upload_finished``), which starts the affected checks.
+"""Receiving exports: store the bytes as received and have a worker read them
+(``audits.tasks.read_upload`` → ``audits.reading``), which tells the product
+(``audits.signals.upload_finished``) and so starts the affected checks.
+
+A request never parses a file: it stores the bytes (streamed when large; one over the size limit
+is refused without being read), marks the upload ``reading`` with what it asks for, sends
+``upload_received`` and queues the read once the transaction commits.
 
 Bytes are stored once per SHA-256 (the same file uploaded twice is one stored file) and never
-modified. An upload is ``accepted`` (loaded; the newest accepted upload of a kind is what the next
-run reads, older ones stay as history), ``needs_mapping`` (the kind or a required column could not
-be matched: the mapping form asks), ``needs_confirmation`` (some rows could not be read: the rest
-load only if the person accepts) or ``rejected`` (with the loader's message). Nothing half-loaded
-is ever accepted.
+modified. An upload is ``reading`` (stored, waiting for the worker), ``accepted`` (loaded; the
+newest accepted upload of a kind is what the next run reads, older ones stay as history),
+``needs_mapping`` (the kind or a required column could not be matched: the mapping form asks),
+``needs_confirmation`` (some rows could not be read: the rest load only if the person accepts)
+or ``rejected`` (with the loader's message). Nothing half-loaded is ever accepted.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import IO, Any
+from typing import IO
 
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from audits.kinds import KINDS
-from audits.loading import (
-    HeaderPreview,
-    LoadError,
-    detect_kind,
-    header_signature,
-    load_bytes,
-    read_header,
-)
+from audits.loading import HeaderPreview, LoadError, header_signature
 from audits.loading.limits import too_large
 from audits.models import ColumnMapping, StoredFile, Upload, UploadStatus
+from audits.reading import finish, header_of, plain, read_stored
 from audits.runs.checking import settings_limits
-from audits.signals import mapping_saved, upload_finished
+from audits.signals import mapping_saved, upload_received
+from audits.tasks import read_upload
 
-NEEDS_MAPPING = {"missing_required", "ambiguous_kind", "unknown_kind"}
 CHUNK = 1024 * 1024
 
 
@@ -74,85 +71,6 @@ def _store(sha: str, size: int, content) -> StoredFile:
     return stored
 
 
-def read_stored(upload: Upload) -> bytes:
-    with upload.stored_file.blob.open("rb") as handle:
-        return handle.read()
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe (tuples, numpy ints and dict keys that are not strings)."""
-    return json.loads(json.dumps(value, default=str))
-
-
-def _header(data: bytes, name: str) -> HeaderPreview | None:
-    try:
-        return read_header(data, name, settings_limits())
-    except LoadError:
-        return None
-
-
-def _remembered(practice, header: HeaderPreview | None) -> ColumnMapping | None:
-    if header is None:
-        return None
-    return ColumnMapping.objects.filter(
-        practice=practice, header_signature=header_signature(header.headers)
-    ).first()
-
-
-def _load(upload: Upload, data: bytes, *, kind: str | None, mapping, accept_bad_rows: bool):
-    """Load the bytes and record the outcome on the upload (not saved)."""
-    practice = upload.practice
-    header = _header(data, upload.original_name)
-    if mapping is None:
-        remembered = _remembered(practice, header)
-        # An explicit kind wins; a mapping remembered for that same kind still applies.
-        if remembered is not None and kind in (None, remembered.kind):
-            kind, mapping = remembered.kind, remembered.mapping
-    try:
-        result = load_bytes(
-            data,
-            upload.original_name,
-            kind=kind,
-            mapping=mapping,
-            limits=settings_limits(),
-            date_order=practice.date_order,
-            accept_bad_rows=accept_bad_rows,
-        )
-    except LoadError as error:
-        _record_refusal(upload, error, kind=kind, mapping=mapping, header=header)
-        return None
-    upload.kind = result.table.kind
-    upload.status = UploadStatus.ACCEPTED
-    upload.rows = result.report.rows
-    upload.columns = result.table.columns
-    upload.report = _plain(result.report.to_dict())
-    upload.error = {}
-    if mapping:
-        upload.report["mapping"] = dict(mapping)
-    return result
-
-
-def _record_refusal(upload: Upload, error: LoadError, *, kind, mapping, header) -> None:
-    """What the loader could not do, on the upload: waiting for a mapping (with a preview for
-    the form), for a confirmation of unreadable rows, or refused."""
-    guessed = kind or error.details.get("kind")
-    upload.kind = guessed if guessed in KINDS else ""
-    if not upload.kind and error.code == "bad_rows" and header is not None:
-        upload.kind = detect_kind(header.headers).kind or ""
-    upload.rows, upload.columns = 0, {}
-    upload.report = {"mapping": dict(mapping)} if mapping else {}
-    upload.error = {"code": error.code, "message": error.message, "details": _plain(error.details)}
-    if error.code in NEEDS_MAPPING:
-        upload.status = UploadStatus.NEEDS_MAPPING
-        if header is not None:
-            preview = {"headers": header.headers, "rows": header.preview}
-            upload.error["preview"] = _plain({**preview, "header_row": header.header_row})
-    elif error.code == "bad_rows":
-        upload.status = UploadStatus.NEEDS_CONFIRMATION
-    else:
-        upload.status = UploadStatus.REJECTED
-
-
 def _new_upload(*, practice, onboarding, step_key: str, name: str, actor) -> Upload:
     return Upload(
         practice=practice,
@@ -165,8 +83,26 @@ def _new_upload(*, practice, onboarding, step_key: str, name: str, actor) -> Upl
 
 def _reject(upload: Upload, error: LoadError, actor) -> Upload:
     upload.status = UploadStatus.REJECTED
-    upload.error = {"code": error.code, "message": error.message, "details": _plain(error.details)}
-    return _finish(upload, actor)
+    upload.error = {"code": error.code, "message": error.message, "details": plain(error.details)}
+    return finish(upload, actor)
+
+
+def _queue(upload: Upload, actor, *, kind=None, mapping=None, accept_bad_rows=False) -> Upload:
+    """Mark the upload as being read with what is asked of the reader, and queue the read."""
+    upload.status = UploadStatus.READING
+    upload.kind = kind or upload.kind  # a kind the person named shows in the step list already
+    upload.error = {}
+    upload.read_request = {
+        "kind": kind,
+        "mapping": mapping,
+        "accept_bad_rows": accept_bad_rows,
+        "actor": actor.pk if actor is not None and actor.is_authenticated else None,
+    }
+    with transaction.atomic():
+        upload.save()
+        upload_received.send(Upload, upload=upload, actor=actor)
+        read_upload.delay_on_commit(upload.pk)  # a worker reads it once this commits
+    return upload
 
 
 def receive_upload(
@@ -179,7 +115,8 @@ def receive_upload(
     actor,
     kind: str | None = None,
 ) -> Upload:
-    """Store and load one file; on success it becomes the current export of its kind."""
+    """Store one file and queue its reading; once read and accepted it becomes the current
+    export of its kind."""
     upload = _new_upload(
         practice=practice, onboarding=onboarding, step_key=step_key, name=name, actor=actor
     )
@@ -187,29 +124,23 @@ def receive_upload(
     limits = settings_limits()
     if len(data) > limits.max_bytes:  # refused before any of it is parsed
         return _reject(upload, too_large(upload.original_name, len(data), limits), actor)
-    _load(upload, data, kind=kind, mapping=None, accept_bad_rows=False)
-    return _finish(upload, actor)
+    return _queue(upload, actor, kind=kind)
 
 
 def receive_file(*, practice, onboarding, step_key: str, file, actor, kind=None) -> Upload:
-    """A file from a form: one over the size limit is stored and refused without being read
-    into memory (Django has already spooled it to disk); the rest go through receive_upload."""
-    limits = settings_limits()
-    if file.size is not None and file.size > limits.max_bytes:
-        upload = _new_upload(
-            practice=practice, onboarding=onboarding, step_key=step_key, name=file.name, actor=actor
-        )
-        upload.stored_file = store_stream(file)
-        return _reject(upload, too_large(upload.original_name, file.size, limits), actor)
-    return receive_upload(
-        practice=practice,
-        onboarding=onboarding,
-        step_key=step_key,
-        name=file.name,
-        data=file.read(),
-        actor=actor,
-        kind=kind,
+    """A file from a form, streamed to storage in chunks (Django has already spooled a large one
+    to disk; it is never read whole into memory here). One over the size limit is refused
+    without being read; the rest are queued for reading."""
+    upload = _new_upload(
+        practice=practice, onboarding=onboarding, step_key=step_key, name=file.name, actor=actor
     )
+    upload.stored_file = store_stream(file)
+    limits = settings_limits()
+    if upload.stored_file.size > limits.max_bytes:
+        return _reject(
+            upload, too_large(upload.original_name, upload.stored_file.size, limits), actor
+        )
+    return _queue(upload, actor, kind=kind)
 
 
 def receive_paste(*, practice, onboarding, step_key: str, kind: str, text: str, actor) -> Upload:
@@ -230,49 +161,42 @@ def receive_paste(*, practice, onboarding, step_key: str, kind: str, text: str, 
 
 def upload_headers(upload: Upload) -> HeaderPreview | None:
     """The header row and first rows of a stored upload (for the mapping form)."""
-    return _header(read_stored(upload), upload.original_name)
+    return header_of(read_stored(upload), upload.original_name)
+
+
+def _known_headers(upload: Upload) -> list[str] | None:
+    """The header row as the reader kept it for the mapping form, else read again (bounded by
+    the column limit)."""
+    preview = upload.error.get("preview") or {}
+    if preview.get("headers") is not None:
+        return list(preview["headers"])
+    header: HeaderPreview | None = upload_headers(upload)
+    return None if header is None else header.headers
 
 
 def save_mapping(*, upload: Upload, kind: str, mapping: dict[str, str], actor) -> Upload:
-    """Remember the confirmed mapping for this header set, and load the upload with it."""
+    """Remember the confirmed mapping for this header set, and queue reading the upload with it."""
     if kind not in KINDS:
         raise ValueError(f"Unknown export kind {kind!r}.")
-    data = read_stored(upload)
-    header = _header(data, upload.original_name)
-    if header is None:
+    headers = _known_headers(upload)
+    if headers is None:
         raise ValueError(f"{upload.original_name} has no header row to map.")
     fields = set(KINDS[kind].field_names)
-    mapping = {f: h for f, h in mapping.items() if f in fields and h in header.headers}
-    ColumnMapping.objects.update_or_create(
-        practice=upload.practice,
-        header_signature=header_signature(header.headers),
-        defaults={"kind": kind, "mapping": mapping, "created_by": actor},
-    )
-    mapping_saved.send(Upload, upload=upload, actor=actor, kind=kind, mapping=mapping)
-    _load(upload, data, kind=kind, mapping=mapping, accept_bad_rows=False)
-    return _finish(upload, actor)
+    mapping = {f: h for f, h in mapping.items() if f in fields and h in headers}
+    with transaction.atomic():
+        ColumnMapping.objects.update_or_create(
+            practice=upload.practice,
+            header_signature=header_signature(headers),
+            defaults={"kind": kind, "mapping": mapping, "created_by": actor},
+        )
+        mapping_saved.send(Upload, upload=upload, actor=actor, kind=kind, mapping=mapping)
+        return _queue(upload, actor, kind=kind, mapping=mapping)
 
 
 def accept_bad_rows(*, upload: Upload, actor) -> Upload:
-    """The person accepts loading the rows that could be read; the others stay listed in the
-    upload's report (``skipped_rows``)."""
+    """The person accepts loading the rows that could be read (the reader lists the others in
+    the upload's report, ``skipped_rows``)."""
     if upload.status != UploadStatus.NEEDS_CONFIRMATION:
         return upload
-    data = read_stored(upload)
     mapping = upload.report.get("mapping") or None
-    _load(upload, data, kind=upload.kind or None, mapping=mapping, accept_bad_rows=True)
-    return _finish(upload, actor)
-
-
-def _finish(upload: Upload, actor) -> Upload:
-    with transaction.atomic():
-        upload.save()
-        if upload.status == UploadStatus.ACCEPTED:
-            Upload.objects.filter(
-                onboarding=upload.onboarding,
-                kind=upload.kind,
-                status=UploadStatus.ACCEPTED,
-                superseded_at__isnull=True,
-            ).exclude(pk=upload.pk).update(superseded_at=timezone.now())
-        upload_finished.send(Upload, upload=upload, actor=actor)
-    return upload
+    return _queue(upload, actor, kind=upload.kind or None, mapping=mapping, accept_bad_rows=True)

@@ -5,12 +5,16 @@
 Writes a synthetic XPM jobs CSV and XLSX into a temp dir (not audits.testdata: this measures
 the loader alone), then times each load in a fresh child process so peak RSS is that load's own.
 Targets on a 2-core machine: CSV 500,000 rows <= 8 s and <= 1 GiB; XLSX 100,000 rows <= 6 s;
-kind detection <= 50 ms per kind. Prints numbers; asserts nothing.
+kind detection <= 50 ms per kind; a header of one name repeated 20k/40k/80k times (issue 13's
+probe) costs at most ~2x per doubling. Prints numbers; asserts nothing.
+
+    .venv/bin/python bench/bench_loading.py --wide-only   # just the wide-header line
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import resource
@@ -131,6 +135,34 @@ def child(task: str, path: str) -> None:
     print(json.dumps(out))
 
 
+def wide_headers() -> None:
+    """CPU time (median of 3) of loading ``x,x,…,x`` 20k, 40k and 80k columns wide: refused by
+    the column limit from the header line, and with the limit lifted (the header checks still
+    run before pandas). Before issue 13, pandas' name mangling took 5 s at 20k and 17 s at 40k."""
+    from audits.loading import LoadError, LoadLimits, load_bytes  # local: parent-only measurement
+
+    def cost(n: int, limits) -> float:
+        data = (",".join(["x"] * n) + "\n" + ",".join(["1"] * n) + "\n").encode()
+        times = []
+        for _ in range(3):
+            started = time.process_time()
+            with contextlib.suppress(LoadError):
+                load_bytes(data, "wide.csv", limits=limits)
+            times.append(time.process_time() - started)
+        return sorted(times)[1]
+
+    widths = (20_000, 40_000, 80_000)
+    for label, limits in (("limit", LoadLimits()), ("no limit", LoadLimits(max_columns=10**9))):
+        costs = [cost(n, limits) for n in widths]
+        shown = ", ".join(
+            f"{n // 1000}k {c * 1000:.1f} ms" for n, c in zip(widths, costs, strict=True)
+        )
+        print(
+            f"wide header x,x,…,x ({label}): {shown}; ratio 40k/20k "
+            f"{costs[1] / costs[0]:.2f}x, 80k/40k {costs[2] / costs[1]:.2f}x   [target <= 2.5x]"
+        )
+
+
 def measure(task: str, path: Path | str = "") -> dict:
     done = subprocess.run(
         [sys.executable, __file__, "--child", task, str(path)],
@@ -148,10 +180,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--wide-only", action="store_true", help="only the wide-header line")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    wide_headers()
+    if args.wide_only:
         return
 
     mib = 1024 * 1024

@@ -99,6 +99,7 @@ MATRIX: dict[str, Entry] = {
     "wizard:state_map": Entry(pk),
     "wizard:save_state_map": Entry(pk, "post"),
     "wizard:mapping": Entry(upload),
+    "wizard:upload_reading": Entry(step),
     "wizard:upload": Entry(step, "post"),
     "wizard:paste": Entry(step, "post"),
     "wizard:accept_rows": Entry(upload, "post"),

@@ -22,13 +22,15 @@ def _build_alias_index() -> dict[str, dict[str, tuple[str, int]]]:
 _ALIASES = _build_alias_index()
 
 
-def match_columns(headers: list[str], kind: str) -> dict[str, str]:
+def match_columns(headers: list[str], kind: str, keys: list[str] | None = None) -> dict[str, str]:
     """canonical field -> header. When two headers fit one field the more specific name wins
-    (canonical name, then aliases in order), then the leftmost."""
+    (canonical name, then aliases in order), then the leftmost. ``keys`` are the headers'
+    ``header_key``s when the caller matches the same headers against several kinds."""
     names = _ALIASES[kind]
+    keys = [header_key(h) for h in headers] if keys is None else keys
     best: dict[str, tuple[int, int, str]] = {}
-    for position, header in enumerate(headers):
-        hit = names.get(header_key(header))
+    for position, (header, key) in enumerate(zip(headers, keys, strict=True)):
+        hit = names.get(key)
         if hit is None or not str(header).strip():
             continue
         name, rank = hit

@@ -19,7 +19,8 @@ import pandas as pd
 from audits.loading.detect import HEAD_RECORDS, find_header
 from audits.loading.errors import empty, unreadable
 from audits.loading.grid import Grid, empty_frame, is_blank, nonblank_mask
-from audits.loading.limits import LoadLimits, too_many_rows
+from audits.loading.headers import check_header_line
+from audits.loading.limits import LoadLimits, check_width, too_many_rows
 from audits.loading.sniff import decode, sniff_delimiter
 
 
@@ -31,12 +32,20 @@ class CsvHead:
     records: list[list[str]]  # the first records, for header search and preview
     header_index: int
     body_offset: int  # character offset of the header record in text
+    data_offset: int  # character offset of the first record after the header
 
 
 def csv_head(
-    data: bytes, filename: str, kind: str | None = None, mapping: dict[str, str] | None = None
+    data: bytes,
+    filename: str,
+    limits: LoadLimits,
+    kind: str | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> CsvHead:
-    """Decode, sniff the delimiter, read the first records and find the header among them."""
+    """Decode, sniff the delimiter, read the first records and find the header among them.
+
+    A record wider than the column limit is refused here, before the header search (whose cost
+    grows with the width) and before pandas sees the file."""
     text, encoding = decode(data, filename)
     if "\n" not in text and "\r" in text:  # classic Mac line endings
         text = text.replace("\r", "\n")
@@ -48,16 +57,26 @@ def csv_head(
     line_ends: list[int] = []
     try:
         for rec in islice(reader, HEAD_RECORDS):
+            check_width(len(rec), reader.line_num, filename, limits)
             records.append(rec)
             line_ends.append(reader.line_num)
     except csv.Error as exc:
         raise unreadable(filename, len(records) + 1, str(exc)) from None
     header_index = find_header(records, kind, mapping)
     lines_before = line_ends[header_index - 1] if header_index else 0
-    offset = 0
-    for _ in range(lines_before):
-        offset = text.index("\n", offset) + 1
-    return CsvHead(text, encoding, delimiter, records, header_index, offset)
+    body_offset = _offset_after_lines(text, 0, lines_before)
+    data_offset = _offset_after_lines(text, body_offset, line_ends[header_index] - lines_before)
+    return CsvHead(text, encoding, delimiter, records, header_index, body_offset, data_offset)
+
+
+def _offset_after_lines(text: str, start: int, lines: int) -> int:
+    offset = start
+    for _ in range(lines):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)  # the header is the last line and has no newline
+        offset = found + 1
+    return offset
 
 
 def csv_grid(
@@ -67,11 +86,12 @@ def csv_grid(
     kind: str | None,
     mapping: dict[str, str] | None,
 ) -> Grid:
-    head = csv_head(data, filename, kind, mapping)
+    head = csv_head(data, filename, limits, kind, mapping)
     header = head.records[head.header_index]
     header_row = head.header_index + 1
+    check_header_line(header, filename, header_row)
     n = len(header)
-    body = head.text[head.body_offset :]
+    body = head.text[head.data_offset :]  # pandas never sees the header: no name mangling
     counts = _field_counts(body, head.delimiter, header_row, filename, limits)
     data_rows = int(np.count_nonzero(counts))
     if data_rows > limits.max_rows:
@@ -83,6 +103,9 @@ def csv_grid(
         header_row=header_row,
         headers=header,
     )
+    if not len(counts):
+        rows = np.asarray([], dtype=np.int64)
+        return Grid(**common, df=empty_frame(n), rows=rows, bad=[])
     df = None if (counts > n).any() else _read_fast(body, head.delimiter, n)
     if df is None or len(df) != len(counts):  # over-long rows, or the readers disagree: trust csv
         return Grid(**common, **_csv_slow(body, head.delimiter, n, header_row))
@@ -92,7 +115,7 @@ def csv_grid(
 def _field_counts(
     body: str, delimiter: str, header_row: int, filename: str, limits: LoadLimits
 ) -> np.ndarray:
-    """Fields per data record (the header record left out)."""
+    """Fields per data record (``body`` starts after the header record)."""
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))
     # One C-level pass counting fields per record: exact row count for the limit and the shape
     # of every row, without keeping any values.
@@ -103,19 +126,22 @@ def _field_counts(
             dtype=np.int64,
         )
     except csv.Error as exc:
-        row = header_row + _records_before_error(body, delimiter)
+        row = header_row + 1 + _records_before_error(body, delimiter)
         raise unreadable(filename, row, str(exc)) from None
-    return counts[1:]
+    return counts
 
 
 def _read_fast(body: str, delimiter: str, n: int) -> pd.DataFrame | None:
-    """The whole body in one C-engine read, or None when pandas cannot parse it."""
+    """The whole body in one C-engine read, or None when pandas cannot parse it.
+
+    ``header=None`` with positional ``names``: pandas never de-duplicates header names, whose
+    cost grows with the square of a repeated name's count (``mangle_dupe_names``)."""
     try:
         return pd.read_csv(
             io.BytesIO(body.encode("utf-8")),  # the C engine reads bytes faster, and smaller
             encoding="utf-8",
             sep=delimiter,
-            header=0,
+            header=None,
             names=list(range(n)),
             dtype=str,
             keep_default_na=False,
@@ -172,7 +198,6 @@ def _csv_slow(body: str, delimiter: str, n: int, header_row: int) -> dict[str, A
     good_rows: list[int] = []
     bad: list[tuple[int, str]] = []
     reader = csv.reader(io.StringIO(body), delimiter=delimiter)
-    next(reader, None)
     for i, rec in enumerate(reader):
         row = header_row + 1 + i
         if is_blank(rec):

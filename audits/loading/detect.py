@@ -17,8 +17,9 @@ HEAD_RECORDS = HEADER_SEARCH_ROWS + PREVIEW_ROWS + 20  # records read for header
 def detect_kind(headers: list[str]) -> DetectResult:
     """Most matched fields wins, fewer missing required fields breaks ties; a true tie is None."""
     candidates = []
+    keys = [header_key(h) for h in headers]  # normalised once, matched against every kind
     for key, kind in KINDS.items():
-        matched = match_columns(headers, key)
+        matched = match_columns(headers, key, keys)
         if matched:
             missing = tuple(f for f in kind.required if f not in matched)
             candidates.append((key, len(matched), missing))
@@ -56,11 +57,12 @@ def detect_or_refuse(headers: list[str], filename: str) -> str:
 
 
 def _header_score(cells: list[str], kind: str | None, mapping: dict[str, str] | None) -> int:
+    keys = [header_key(c) for c in cells]
     if mapping:
         wanted = {header_key(v) for v in mapping.values() if v}
-        return len({header_key(c) for c in cells} & wanted)
+        return len(set(keys) & wanted)
     kinds = [kind] if kind else list(KINDS)
-    return max(len(match_columns(cells, k)) for k in kinds)
+    return max(len(match_columns(cells, k, keys)) for k in kinds)
 
 
 def find_header(records: list[list[str]], kind: str | None, mapping: dict[str, str] | None) -> int:

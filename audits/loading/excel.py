@@ -15,7 +15,8 @@ import pandas as pd
 from audits.loading.detect import find_header
 from audits.loading.errors import LoadError, empty, human_size, not_tabular
 from audits.loading.grid import Grid, empty_frame, nonblank_mask
-from audits.loading.limits import LoadLimits, MiB, too_many_rows
+from audits.loading.headers import check_header_line
+from audits.loading.limits import LoadLimits, MiB, check_width, too_many_rows
 
 XML_PROLOG_MAX = MiB  # an XML part whose root element starts later than this is refused
 ZIP_MAX_ENTRIES = 10_000
@@ -121,12 +122,17 @@ def open_sheet(data: bytes, filename: str, fmt: str, limits: LoadLimits):
         check_xlsx(data, filename, limits)
     try:
         workbook = python_calamine.CalamineWorkbook.from_object(io.BytesIO(data))
-        return workbook.get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_index(0)
     except Exception:  # calamine raises its own types for every kind of corrupt input
         what = "an Excel workbook that could not be opened"
         if fmt == "xls":
             what = "an Office document that is not a readable Excel workbook"
         raise not_tabular(filename, what) from None
+    if sheet.end is not None:  # the sheet's width, known before any cell is converted
+        check_width(
+            sheet.end[1] + 1 - (sheet.start[1] if sheet.start else 0), None, filename, limits
+        )
+    return sheet
 
 
 def sheet_records(sheet, nrows: int | None = None) -> list[list[str]]:
@@ -155,6 +161,7 @@ def excel_grid(
     width = max((len(r) for r in records), default=0)
     header = (records[header_index] + [""] * width)[start_col:width]
     header_row = header_index + 1
+    check_header_line(header, filename, header_row, start_col)
     n = len(header)
     body = [(r + [""] * (width - len(r)))[start_col:width] for r in records[header_index + 1 :]]
     df = pd.DataFrame(body, columns=list(range(n)), dtype=str) if body else empty_frame(n)

@@ -41,14 +41,51 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def check_header_line(
+    headers: list[str], filename: str, header_row: int, col_offset: int = 0
+) -> None:
+    """Refuse repeated names in the header row, by column letter, before pandas sees the file.
+    One pass over the names: the cost grows with the header's width, never its square."""
+    seen: dict[str, list[int]] = {}
+    for i, h in enumerate(headers):
+        key = " ".join(str(h).split()).casefold()
+        if key:
+            seen.setdefault(key, []).append(i)
+    dupes = {
+        key: [column_letter(i + col_offset) for i in ix] for key, ix in seen.items() if len(ix) > 1
+    }
+    if not dupes:
+        return
+    raise LoadError(
+        "duplicate_headers",
+        f"{filename} has the same column name more than once: {_listed(dupes)}. "
+        "Rename or delete the extra columns.",
+        {"duplicates": dupes, "header_row": header_row, "headers": headers},
+    )
+
+
+def _listed(dupes: dict[str, list[str]], names: int = 5, letters: int = 10) -> str:
+    """'"client" in columns A, C; …', shortened so a header of one name repeated thousands of
+    times still makes a message a person can read."""
+    parts = []
+    for h, ls in list(dupes.items())[:names]:
+        parts.append(f'"{h}" in columns {_some(ls, letters)}')
+    if len(dupes) > names:
+        parts.append(f"and {len(dupes) - names:,} more names")
+    return "; ".join(parts)
+
+
+def _some(letters: list[str], shown: int = 10) -> str:
+    text = ", ".join(letters[:shown])
+    return text + (f" and {len(letters) - shown:,} more" if len(letters) > shown else "")
+
+
 def check_headers(grid: Grid, filename: str) -> list[int]:
-    """Positions of named columns. Unnamed columns with data, and repeated names, are refused;
-    unnamed columns with no data at all (trailing delimiters, formatted-but-empty cells) are
-    dropped."""
+    """Positions of named columns. Unnamed columns with data are refused; unnamed columns with
+    no data at all (trailing delimiters, formatted-but-empty cells) are dropped. (Repeated names
+    were refused from the header line: ``check_header_line``.)"""
     _refuse_unnamed_data(grid, filename)
-    used = [i for i, h in enumerate(grid.headers) if str(h).strip()]
-    _refuse_duplicates(grid, used, filename)
-    return used
+    return [i for i, h in enumerate(grid.headers) if str(h).strip()]
 
 
 def _letter(grid: Grid, position: int) -> str:
@@ -65,23 +102,7 @@ def _refuse_unnamed_data(grid: Grid, filename: str) -> None:
     raise LoadError(
         "blank_headers",
         f"{filename} has data in column{'s' if len(letters) > 1 else ''} "
-        f"{', '.join(letters)} but no column name in the header row (row {grid.header_row}). "
+        f"{_some(letters)} but no column name in the header row (row {grid.header_row}). "
         "Name the column or delete it.",
         {"columns": letters, "header_row": grid.header_row, "headers": grid.headers},
-    )
-
-
-def _refuse_duplicates(grid: Grid, used: list[int], filename: str) -> None:
-    seen: dict[str, list[int]] = {}
-    for i in used:
-        seen.setdefault(" ".join(str(grid.headers[i]).split()).casefold(), []).append(i)
-    dupes = {key: [_letter(grid, i) for i in ix] for key, ix in seen.items() if len(ix) > 1}
-    if not dupes:
-        return
-    listed = "; ".join(f'"{h}" in columns {", ".join(ls)}' for h, ls in dupes.items())
-    raise LoadError(
-        "duplicate_headers",
-        f"{filename} has the same column name more than once: {listed}. "
-        "Rename or delete the extra columns.",
-        {"duplicates": dupes, "header_row": grid.header_row, "headers": grid.headers},
     )

@@ -31,7 +31,7 @@ def read_header(data: bytes, filename: str, limits: LoadLimits | None = None) ->
     check_size(len(data), filename, limits)
     fmt = sniff_format(data, filename)
     if fmt == "csv":
-        head = csv_head(data, filename)
+        head = csv_head(data, filename, limits)
         records, encoding, delimiter = head.records, head.encoding, head.delimiter
         header_index, start_col = head.header_index, 0
     else:

@@ -64,9 +64,11 @@ Progress = Callable[[int, str], None]  # (percent, note)
 
 
 def settings_limits() -> LoadLimits:
-    """The deployment's upload limits (LIFTOFF_UPLOAD_MAX_BYTES / _ROWS)."""
+    """The deployment's upload limits (LIFTOFF_UPLOAD_MAX_BYTES / _ROWS / _COLUMNS)."""
     return LoadLimits(
-        max_bytes=settings.LIFTOFF_UPLOAD_MAX_BYTES, max_rows=settings.LIFTOFF_UPLOAD_MAX_ROWS
+        max_bytes=settings.LIFTOFF_UPLOAD_MAX_BYTES,
+        max_rows=settings.LIFTOFF_UPLOAD_MAX_ROWS,
+        max_columns=settings.LIFTOFF_UPLOAD_MAX_COLUMNS,
     )
 
 

@@ -1,5 +1,9 @@
-"""The upload service: content-addressed storage, supersede with history, mapping, bad rows,
-refusals, paste, and what an accepted upload sets off (runs, stale sign-offs, events)."""
+"""The upload service: content-addressed storage, reading off the request (a queued task),
+supersede with history, mapping, bad rows, refusals, paste, and what an accepted upload sets off
+(runs, stale sign-offs, events).
+
+Celery runs eagerly in tests; a queued read runs when the request's transaction commits, which
+``read`` stands for (``django_capture_on_commit_callbacks(execute=True)``)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audits import uploads
+from audits import reading, uploads
 from audits.loading import template_csv
 from audits.models import ColumnMapping, StoredFile, Upload, UploadStatus, ValidationRun
 from audits.selectors import current_uploads
@@ -22,11 +26,26 @@ ODD_MAPPING = {"name": "Customer", "email": "Mail", "business_structure": "Kind"
 
 
 @pytest.fixture
-def receive(practice, manager):
+def read(django_capture_on_commit_callbacks):
+    """Call a service that queues reading, let the transaction commit (the queued read runs),
+    and return the upload as the database now has it."""
+
+    def call(service, **kw) -> Upload:
+        with django_capture_on_commit_callbacks(execute=True):
+            upload = service(**kw)
+        upload.refresh_from_db()
+        return upload
+
+    return call
+
+
+@pytest.fixture
+def receive(practice, manager, read):
     onboarding = practice.current_onboarding()
 
     def upload(data: bytes, name: str = "clients.csv", **kw) -> Upload:
-        return uploads.receive_upload(
+        return read(
+            uploads.receive_upload,
             practice=kw.pop("practice", practice),
             onboarding=kw.pop("onboarding", onboarding),
             step_key="client-names",
@@ -75,6 +94,128 @@ def test_it_keeps_one_stored_file_for_two_uploads_of_the_same_bytes(receive):
     a, b = receive(CLIENTS, "a.csv"), receive(CLIENTS, "b.csv")
     assert a.stored_file_id == b.stored_file_id
     assert StoredFile.objects.count() == 1
+
+
+# --- read by a worker, never in the request ------------------------------------------------------
+
+
+def _receive_queued(practice, manager, data: bytes, **kw) -> Upload:
+    return uploads.receive_upload(
+        practice=practice,
+        onboarding=practice.current_onboarding(),
+        step_key="client-names",
+        name=kw.pop("name", "clients.csv"),
+        data=data,
+        actor=manager,
+        **kw,
+    )
+
+
+def test_it_stores_an_upload_as_being_read_and_queues_the_read(
+    practice, manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    def boom(*args, **kwargs):
+        raise AssertionError("the request must not parse the file")
+
+    monkeypatch.setattr(reading, "read_header", boom)
+    monkeypatch.setattr(reading, "load_bytes", boom)
+    with django_capture_on_commit_callbacks() as queued:
+        upload = _receive_queued(practice, manager, CLIENTS, kind="xpm_clients")
+    upload.refresh_from_db()
+    assert (upload.status, upload.rows) == (UploadStatus.READING, 0)
+    assert upload.read_request == {
+        "kind": "xpm_clients",
+        "mapping": None,
+        "accept_bad_rows": False,
+        "actor": manager.pk,
+    }
+    assert len(queued) == 1  # read_upload, sent once the request's transaction commits
+    assert upload.stored_file.sha256 == hashlib.sha256(CLIENTS).hexdigest()
+    assert "xpm_clients" not in current_uploads(practice.current_onboarding())
+
+
+def test_the_queued_read_loads_the_upload_and_announces_it(
+    practice, manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        upload = _receive_queued(practice, manager, CLIENTS)
+    for callback in queued:
+        callback()
+    upload.refresh_from_db()
+    assert (upload.status, upload.kind, upload.rows) == (UploadStatus.ACCEPTED, "xpm_clients", 2)
+    assert upload.read_request == {}
+    event = AuditEvent.objects.get(practice=practice, verb=Verb.UPLOADED)
+    assert event.actor == manager
+
+
+def test_reading_twice_records_the_outcome_once(receive, practice):
+    upload = receive(CLIENTS)
+    assert reading.read_upload(upload.pk) == "already read"
+    assert _verbs(practice).count(Verb.UPLOADED) == 1
+
+
+def test_reading_an_upload_that_is_gone_does_nothing(db):
+    assert reading.read_upload(987654) == "gone"
+
+
+def test_a_loader_crash_refuses_the_upload_instead_of_leaving_it_being_read(receive, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(reading, "load_bytes", crash)
+    upload = receive(CLIENTS)
+    assert (upload.status, upload.error["code"]) == (UploadStatus.REJECTED, "not_read")
+    assert upload.error["message"].startswith(
+        "clients.csv could not be read because of a problem on our side."
+    )
+
+
+def test_it_refuses_pasted_rows_wider_than_the_column_limit(practice, manager, read, settings):
+    settings.LIFTOFF_UPLOAD_MAX_COLUMNS = 100
+    text = "\t".join(["x"] * 40_000) + "\n" + "\t".join(["1"] * 40_000)
+    upload = read(
+        uploads.receive_paste,
+        practice=practice,
+        onboarding=practice.current_onboarding(),
+        step_key="client-names",
+        kind="xpm_clients",
+        text=text,
+        actor=manager,
+    )
+    assert (upload.status, upload.error["code"]) == (UploadStatus.REJECTED, "too_many_columns")
+    assert upload.error["message"].startswith(
+        "pasted xpm_clients.tsv has 40,000 columns in row 1; the limit is 100."
+    )
+
+
+def test_it_names_repeated_header_names_by_column_letter(receive):
+    upload = receive(b"Client,Email,client\r\nJane,j@x.com,x\r\n")
+    assert (upload.status, upload.error["code"]) == (UploadStatus.REJECTED, "duplicate_headers")
+    assert '"client" in columns A, C' in upload.error["message"]
+
+
+def test_it_saves_a_mapping_without_reading_the_file_in_the_request(
+    receive, manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    upload = receive(ODD, "our-clients.csv")
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the request must not read the file")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(uploads, "upload_headers", boom)
+        patched.setattr(reading, "load_bytes", boom)
+        with django_capture_on_commit_callbacks() as queued:
+            uploads.save_mapping(
+                upload=upload, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager
+            )
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.READING
+    assert upload.read_request["mapping"] == ODD_MAPPING
+    for callback in queued:
+        callback()
+    upload.refresh_from_db()
+    assert (upload.status, upload.columns) == (UploadStatus.ACCEPTED, ODD_MAPPING)
 
 
 # --- accepted, superseded ----------------------------------------------------------------------
@@ -169,8 +310,8 @@ def test_it_refuses_a_file_over_the_size_limit_before_parsing(receive, settings,
     def boom(*args, **kwargs):
         raise AssertionError("an oversize file must not be parsed")
 
-    monkeypatch.setattr(uploads, "read_header", boom)
-    monkeypatch.setattr(uploads, "load_bytes", boom)
+    monkeypatch.setattr(reading, "read_header", boom)
+    monkeypatch.setattr(reading, "load_bytes", boom)
     upload = receive(CLIENTS)
     assert upload.status == UploadStatus.REJECTED
     assert upload.error["code"] == "too_large"
@@ -223,10 +364,12 @@ def test_an_explicit_kind_wins_over_detection(receive):
     assert (upload.status, upload.kind) == (UploadStatus.ACCEPTED, "xpm_staff")
 
 
-def test_it_saves_a_mapping_and_loads_the_upload(receive, practice, manager):
+def test_it_saves_a_mapping_and_loads_the_upload(receive, practice, manager, read):
     upload = receive(ODD, "our-clients.csv")
     assert upload.error["code"] == "unknown_kind"
-    uploads.save_mapping(upload=upload, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
+    read(
+        uploads.save_mapping, upload=upload, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager
+    )
     upload.refresh_from_db()
     assert (upload.status, upload.kind, upload.rows) == (UploadStatus.ACCEPTED, "xpm_clients", 2)
     assert upload.columns == ODD_MAPPING
@@ -236,32 +379,33 @@ def test_it_saves_a_mapping_and_loads_the_upload(receive, practice, manager):
     assert verbs == [Verb.MAPPING_SAVED, Verb.UPLOADED]
 
 
-def test_it_reuses_a_saved_mapping_for_the_same_headers(receive, manager):
+def test_it_reuses_a_saved_mapping_for_the_same_headers(receive, manager, read):
     first = receive(ODD, "our-clients.csv")
-    uploads.save_mapping(upload=first, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
+    read(uploads.save_mapping, upload=first, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
     later = receive(ODD + b"Al Roe,a@x.com,Individual\r\n", "our-clients-2.csv")
     assert (later.status, later.rows, later.columns) == (UploadStatus.ACCEPTED, 3, ODD_MAPPING)
 
 
-def test_it_reuses_a_saved_mapping_under_an_explicit_kind(receive, manager):
+def test_it_reuses_a_saved_mapping_under_an_explicit_kind(receive, manager, read):
     first = receive(ODD, "our-clients.csv")
-    uploads.save_mapping(upload=first, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
+    read(uploads.save_mapping, upload=first, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
     later = receive(ODD, "again.csv", kind="xpm_clients")
     assert (later.status, later.columns) == (UploadStatus.ACCEPTED, ODD_MAPPING)
 
 
-def test_it_keeps_a_mapping_to_its_practice(receive, manager, other_practice):
+def test_it_keeps_a_mapping_to_its_practice(receive, manager, other_practice, read):
     first = receive(ODD, "our-clients.csv")
-    uploads.save_mapping(upload=first, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
+    read(uploads.save_mapping, upload=first, kind="xpm_clients", mapping=ODD_MAPPING, actor=manager)
     elsewhere = receive(
         ODD, practice=other_practice, onboarding=other_practice.current_onboarding()
     )
     assert elsewhere.status == UploadStatus.NEEDS_MAPPING
 
 
-def test_it_drops_mapped_headers_the_file_does_not_have(receive, practice, manager):
+def test_it_drops_mapped_headers_the_file_does_not_have(receive, practice, manager, read):
     upload = receive(ODD, "our-clients.csv")
-    uploads.save_mapping(
+    read(
+        uploads.save_mapping,
         upload=upload,
         kind="xpm_clients",
         mapping={**ODD_MAPPING, "phone": "Telephone", "nonsense": "Mail"},
@@ -284,18 +428,18 @@ def test_it_lists_unreadable_rows_and_waits_for_confirmation(receive):
     assert upload.rows == 0 and upload.kind == "xpm_clients"
 
 
-def test_it_loads_the_rest_when_the_person_accepts(receive, practice, manager):
+def test_it_loads_the_rest_when_the_person_accepts(receive, practice, manager, read):
     upload = receive(RAGGED)
-    uploads.accept_bad_rows(upload=upload, actor=manager)
+    read(uploads.accept_bad_rows, upload=upload, actor=manager)
     upload.refresh_from_db()
     assert (upload.status, upload.rows) == (UploadStatus.ACCEPTED, 2)
     assert upload.report["skipped_rows"] == [[3, "has 5 values where the header has 3 columns"]]
     assert current_uploads(practice.current_onboarding())["xpm_clients"] == upload
 
 
-def test_it_ignores_accept_on_an_upload_that_is_not_waiting(receive, manager):
+def test_it_ignores_accept_on_an_upload_that_is_not_waiting(receive, manager, read):
     upload = receive(b"")
-    uploads.accept_bad_rows(upload=upload, actor=manager)
+    read(uploads.accept_bad_rows, upload=upload, actor=manager)
     upload.refresh_from_db()
     assert upload.status == UploadStatus.REJECTED
 
@@ -303,9 +447,10 @@ def test_it_ignores_accept_on_an_upload_that_is_not_waiting(receive, manager):
 # --- paste, templates ------------------------------------------------------------------------
 
 
-def test_it_loads_pasted_rows_as_a_tab_separated_upload(practice, manager):
+def test_it_loads_pasted_rows_as_a_tab_separated_upload(practice, manager, read):
     text = "Client\tEmail\r\nJane Smith\tj@x.com\r\nBlue Bell Ltd\tb@x.com\r\n"
-    upload = uploads.receive_paste(
+    upload = read(
+        uploads.receive_paste,
         practice=practice,
         onboarding=practice.current_onboarding(),
         step_key="client-names",

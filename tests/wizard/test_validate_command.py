@@ -134,6 +134,14 @@ def test_it_exits_2_for_an_unusable_file(tmp_path):
     assert not target.exists()
 
 
+def test_it_refuses_a_file_wider_than_the_column_limit_in_words(tmp_path):
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(("x," * 39_999 + "x\r\n" + "1," * 39_999 + "1\r\n").encode())
+    code, out, err = validate(wide)
+    assert (code, out) == (2, "")
+    assert "wide.csv has 40,000 columns in row 1; the limit is 2,000." in err
+
+
 def test_it_exits_2_for_a_missing_file(tmp_path):
     code, out, err = validate(tmp_path / "nope.csv")
     assert code == 2 and out == "" and "nope.csv" in err

@@ -1,9 +1,11 @@
-"""What the upload area of a data step shows: each export kind's current upload and history,
-uploads waiting for a column mapping or a confirmation, and the limits."""
+"""What the upload area of a data step shows: uploads still being read, each export kind's
+current upload and history, uploads waiting for a column mapping or a confirmation, and the
+limits."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 
 from audits.kinds import KINDS
 from audits.models import Upload, UploadStatus
@@ -38,10 +40,34 @@ def _still_pending(recent: list[Upload]) -> list[Upload]:
     return pending
 
 
+def being_read(onboarding, step) -> list[Upload]:
+    """Uploads a worker is still reading: this step's files and any of the kinds it reads."""
+    return list(
+        Upload.objects.filter(onboarding=onboarding, status=UploadStatus.READING)
+        .filter(Q(step_key=step.key) | Q(kind__in=step.all_exports))
+        .select_related("stored_file")
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def reading_context(practice, step, reading: list[Upload]) -> dict:
+    """The "being read" block, which polls until each of ``reading`` has its outcome."""
+    return {
+        "practice": practice,
+        "step": step,
+        "reading_uploads": reading,
+        "reading_ids": ",".join(str(u.pk) for u in reading),
+    }
+
+
 def upload_area_context(request, practice, onboarding, step, *, note: str = "", problem: str = ""):
     kinds = [KINDS[k] for k in step.all_exports]
     required = set(step.exports)
-    base = Upload.objects.filter(onboarding=onboarding).select_related("stored_file", "uploaded_by")
+    base = (
+        Upload.objects.filter(onboarding=onboarding)
+        .exclude(status=UploadStatus.READING)  # listed apart until read (``being_read``)
+        .select_related("stored_file", "uploaded_by")
+    )
     history = []
     for kind in kinds:
         # Uploads of a kind are shared by every step that reads it, so history is per onboarding.
@@ -66,9 +92,8 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
     recent = list(base.filter(step_key=step.key)[:12])
     pending = [_with_bad_rows(u) for u in _still_pending(recent)][:3]
     return {
-        "practice": practice,
+        **reading_context(practice, step, being_read(onboarding, step)),
         "onboarding": onboarding,
-        "step": step,
         "upload_kinds": kinds,
         "upload_history": history,
         "unmatched_uploads": unmatched,

@@ -1,5 +1,5 @@
-"""What the product does when the engine has received an upload: an audit event in the same
-transaction; for an accepted export, sign-offs that read its kind go stale and every step that
+"""What the product does when the engine has received an upload: while it is being read, the
+step list says so; once read, an audit event in the same transaction; for an accepted export, sign-offs that read its kind go stale and every step that
 reads it is checked again; and the step list's statuses follow."""
 
 from __future__ import annotations
@@ -8,12 +8,18 @@ from django.dispatch import receiver
 
 from audits.kinds import KINDS
 from audits.models import UploadStatus
-from audits.signals import mapping_saved, upload_finished
+from audits.signals import mapping_saved, upload_finished, upload_received
 from wizard import events
 from wizard.models import Verb
 from wizard.runs.services import start_runs_for_kinds
 from wizard.signoff import status
 from wizard.signoff.services import mark_stale
+
+
+@receiver(upload_received, dispatch_uid="wizard.upload_received")
+def on_upload_received(sender, upload, actor, **kwargs) -> None:
+    # The step list says the export is being read rather than still asking for it.
+    status.refresh_all(upload.onboarding)
 
 
 @receiver(upload_finished, dispatch_uid="wizard.upload_finished")

@@ -6,6 +6,11 @@ urlpatterns = [
     path("practices/<int:pk>/steps/<slug:key>/uploads/", views.upload, name="upload"),
     path("practices/<int:pk>/steps/<slug:key>/paste/", views.paste, name="paste"),
     path(
+        "practices/<int:pk>/steps/<slug:key>/uploads/reading/",
+        views.reading,
+        name="upload_reading",
+    ),
+    path(
         "practices/<int:pk>/steps/<slug:key>/uploads/<int:upload_id>/mapping/",
         views.mapping,
         name="mapping",

@@ -3,7 +3,9 @@ template downloads. Every view goes through ``wizard.access``; uploads are never
 
 After a POST an htmx request gets the upload area back (``wizard/upload_area.html#upload-area``)
 with ``HX-Trigger: stepsChanged`` so the step list refreshes itself; a plain form post is
-redirected to the step page, with the outcome as a message."""
+redirected to the step page, with the outcome as a message. Files are read by a worker, never in
+the request: while they are, the area's "being read" block polls ``reading`` (a plain page has a
+Refresh link), which swaps the whole area in once each has its outcome."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from audits import uploads
 from audits.kinds import KINDS
@@ -19,8 +22,8 @@ from audits.loading import match_columns, template_csv
 from audits.models import Upload, UploadStatus
 from wizard.access import Action, current_onboarding, get_practice_for_user, get_upload
 from wizard.checklist import get_step
-from wizard.http import HtmxHttpRequest, fragment_or_redirect
-from wizard.uploads.context import upload_area_context
+from wizard.http import HtmxHttpRequest, fragment_or_redirect, plain_int
+from wizard.uploads.context import reading_context, upload_area_context
 
 
 def _step_upload(request, pk: int, key: str, upload_id: int | None = None):
@@ -112,6 +115,25 @@ def paste(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
         actor=request.user,
     )
     return _respond(request, practice, onboarding, step, note=_summary([received]))
+
+
+@require_GET
+def reading(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
+    """The "being read" block, polled while the uploads in ``?ids=`` are read; once none is,
+    the whole upload area with their outcome (htmx is retargeted to ``#upload-area``)."""
+    practice, onboarding, step, _ = _step_upload(request, pk, key)
+    if not request.htmx:
+        return redirect(reverse("wizard:step", args=[practice.pk, step.key]) + "#upload-area")
+    ids = [i for i in map(plain_int, request.GET.get("ids", "").split(",")[:50]) if i is not None]
+    watched = list(Upload.objects.filter(onboarding=onboarding, pk__in=ids).order_by("pk"))
+    waiting = [u for u in watched if u.status == UploadStatus.READING]
+    if waiting:
+        context = reading_context(practice, step, waiting)
+        return render(request, "wizard/upload_area.html#upload-reading", context)
+    response = _respond(
+        request, practice, onboarding, step, note=_summary(watched) if watched else ""
+    )
+    return reswap(retarget(response, "#upload-area"), "outerHTML")
 
 
 def _kind_choices(upload: Upload) -> list:

@@ -1,9 +1,14 @@
 """The upload views: several files at once, every bad input's message on the page, the mapping
-form, 'load the rest', history, template downloads, the paste box, and access."""
+form, 'load the rest', history, template downloads, the paste box, and access.
+
+A POST never parses a file: it stores it and queues the read (Celery runs eagerly in tests, once
+the request's transaction commits: ``django_capture_on_commit_callbacks``). ``settle`` then does
+what the page's htmx does: poll the "being read" block until the outcome comes back."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,11 +40,31 @@ def client(manager, client_for) -> Client:
     return client_for(manager)
 
 
+def settle(client, practice, response):
+    """The upload area once the files a response shows as being read are read: the response
+    itself when nothing was waiting, else what the polling block gets back."""
+    found = re.search(r'data-reading="([0-9,]+)"', response.content.decode())
+    if found is None:
+        return response
+    return client.get(_url("upload_reading", practice), {"ids": found.group(1)}, **HTMX)
+
+
 @pytest.fixture
-def post_files(client, practice):
+def send(client, practice, django_capture_on_commit_callbacks):
+    """POST (htmx unless told), let the queued reads run, and return what the page ends up with."""
+
+    def post(name: str, data: dict, htmx: bool = True, **kw):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(_url(name, practice, **kw), data, **(HTMX if htmx else {}))
+        return settle(client, practice, response) if htmx else response
+
+    return post
+
+
+@pytest.fixture
+def post_files(send):
     def post(*pairs, htmx=True, **data):
-        extra = HTMX if htmx else {}
-        return client.post(_url("upload", practice), {"files": _files(*pairs), **data}, **extra)
+        return send("upload", {"files": _files(*pairs), **data}, htmx=htmx)
 
     return post
 
@@ -86,7 +111,11 @@ def test_it_redirects_a_plain_form_post_to_the_step(post_files, client, practice
     assert response["Location"].startswith(
         reverse("wizard:step", kwargs={"pk": practice.pk, "key": STEP})
     )
-    assert "clients.csv: loaded." in _step_page(client, practice)
+    body = _step_page(client, practice)
+    assert "clients.csv: being read." in body  # the message said when the file was received
+    upload = Upload.objects.get()
+    row = body[body.index(f'data-upload="{upload.pk}"') :].split("</tr>")[0]
+    assert "<td>2</td>" in row and "In use" in row  # read by the time the page is reloaded
 
 
 def test_it_asks_for_files_when_none_were_chosen(client, practice):
@@ -199,10 +228,10 @@ def test_it_lists_unreadable_rows_and_offers_to_load_the_rest(post_files):
     assert "Load the rest without those rows" in body
 
 
-def test_it_loads_the_rest_when_confirmed(post_files, client, practice):
+def test_it_loads_the_rest_when_confirmed(post_files, send):
     post_files(("clients.csv", RAGGED))
     upload = Upload.objects.get()
-    response = client.post(_url("accept_rows", practice, upload_id=upload.pk), **HTMX)
+    response = send("accept_rows", {}, upload_id=upload.pk)
     assert "stepsChanged" in json.loads(response["HX-Trigger"])
     upload.refresh_from_db()
     assert (upload.status, upload.rows) == (UploadStatus.ACCEPTED, 2)
@@ -216,10 +245,10 @@ def test_it_stops_offering_the_rest_once_a_fixed_file_is_loaded(post_files):
     assert "Some rows could not be read" in body  # still listed in the history
 
 
-def test_it_refuses_to_confirm_an_upload_that_is_not_waiting(post_files, client, practice):
+def test_it_refuses_to_confirm_an_upload_that_is_not_waiting(post_files, send):
     post_files(("clients.csv", b""))
     upload = Upload.objects.get()
-    body = client.post(_url("accept_rows", practice, upload_id=upload.pk), **HTMX).content
+    body = send("accept_rows", {}, upload_id=upload.pk).content
     assert "has no rows waiting for confirmation" in body.decode()
     upload.refresh_from_db()
     assert upload.status == UploadStatus.REJECTED
@@ -270,10 +299,9 @@ def test_it_shows_the_fields_without_javascript(client, practice, odd_upload):
     assert not ColumnMapping.objects.exists()
 
 
-def test_it_saves_a_mapping_and_loads_the_file(client, practice, odd_upload):
-    url = _url("mapping", practice, upload_id=odd_upload.pk)
-    response = client.post(
-        url,
+def test_it_saves_a_mapping_and_loads_the_file(send, practice, odd_upload):
+    response = send(
+        "mapping",
         {
             "kind": "xpm_clients",
             "field_name": "Customer",
@@ -281,6 +309,8 @@ def test_it_saves_a_mapping_and_loads_the_file(client, practice, odd_upload):
             "field_business_structure": "Kind",
             "save": "1",
         },
+        htmx=False,
+        upload_id=odd_upload.pk,
     )
     assert response.status_code == 302
     odd_upload.refresh_from_db()
@@ -292,9 +322,9 @@ def test_it_saves_a_mapping_and_loads_the_file(client, practice, odd_upload):
     }
 
 
-def test_it_reuses_the_mapping_for_the_same_headers(client, practice, odd_upload, post_files):
-    url = _url("mapping", practice, upload_id=odd_upload.pk)
-    client.post(url, {"kind": "xpm_clients", "field_name": "Customer", "save": "1"})
+def test_it_reuses_the_mapping_for_the_same_headers(send, odd_upload, post_files):
+    mapped = {"kind": "xpm_clients", "field_name": "Customer", "save": "1"}
+    send("mapping", mapped, htmx=False, upload_id=odd_upload.pk)
     post_files(("our-clients-2.csv", ODD + b"Al Roe,a@x.com,Individual\r\n"))
     later = Upload.objects.get(original_name="our-clients-2.csv")
     assert (later.status, later.rows, later.columns) == (
@@ -330,9 +360,9 @@ def test_it_sends_an_upload_that_needs_no_mapping_back_to_the_step(post_files, c
 # --- paste box, templates --------------------------------------------------------------------------
 
 
-def test_it_loads_pasted_rows(client, practice):
+def test_it_loads_pasted_rows(send):
     text = "Client\tEmail\r\nJane Smith\tj@x.com\r\n"
-    response = client.post(_url("paste", practice), {"kind": "xpm_clients", "text": text}, **HTMX)
+    response = send("paste", {"kind": "xpm_clients", "text": text})
     assert "stepsChanged" in json.loads(response["HX-Trigger"])
     upload = Upload.objects.get()
     assert (upload.original_name, upload.status, upload.rows) == (
@@ -349,18 +379,22 @@ def test_it_asks_for_rows_when_the_paste_box_is_empty(client, practice):
     assert not Upload.objects.exists()
 
 
-def test_it_downloads_a_template_that_loads_back(client, practice, manager):
+def test_it_downloads_a_template_that_loads_back(
+    client, practice, manager, django_capture_on_commit_callbacks
+):
     response = client.get(reverse("wizard:template", kwargs={"kind": "xpm_jobs"}))
     assert response["Content-Disposition"] == 'attachment; filename="liftoff-template-xpm_jobs.csv"'
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    upload = uploads.receive_upload(
-        practice=practice,
-        onboarding=practice.current_onboarding(),
-        step_key=STEP,
-        name="filled.csv",
-        data=response.content,
-        actor=manager,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = uploads.receive_upload(
+            practice=practice,
+            onboarding=practice.current_onboarding(),
+            step_key=STEP,
+            name="filled.csv",
+            data=response.content,
+            actor=manager,
+        )
+    upload.refresh_from_db()
     assert (upload.status, upload.kind, upload.rows) == (UploadStatus.ACCEPTED, "xpm_jobs", 2)
 
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
             uploaded = load_demo_exports(practice)
             if uploaded:
                 self.stdout.write(
-                    f"Uploaded {len(uploaded)} demo exports; the worker checks them when it starts."
+                    f"Uploaded {len(uploaded)} demo exports; the worker reads and checks them when it starts."
                 )
         self.stdout.write(self.style.SUCCESS(f"Demo ready: {organisation} → {practice}"))
         self.stdout.write(
