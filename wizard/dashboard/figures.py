@@ -151,6 +151,7 @@ class Row:
     assignees: list[str] = field(default_factory=list)
     assignee_ids: frozenset[int] = frozenset()
     steps: list[StepFigures] = field(default_factory=list)  # only those with something open
+    states: dict[int, str] = field(default_factory=dict)  # step number -> StepStatus
     html: str | None = field(default=None, compare=False, repr=False)  # the rendered table row
 
     @property
@@ -172,6 +173,41 @@ class Row:
     @property
     def blocked_steps(self) -> list[int]:
         return [s.number for s in self.steps if s.needs_attention]
+
+    @property
+    def strip(self) -> list[StripCell]:
+        """One cell per step, in order, for the dashboard's 15-cell strip."""
+        open_ = {s.number: s for s in self.steps}
+        return [
+            StripCell.of(step, self.states.get(step.number, StepStatus.NOT_STARTED), open_)
+            for step in STEPS
+        ]
+
+
+# The strip's four colours: what an onboarding lead scans for.
+STRIP_STATES = {
+    StepStatus.SIGNED_OFF: "signed",
+    StepStatus.READY: "ready",
+    StepStatus.NEEDS_ATTENTION: "attention",
+    StepStatus.STALE: "attention",
+    StepStatus.IN_PROGRESS: "started",
+    StepStatus.NOT_STARTED: "not-started",
+}
+
+
+@dataclass(frozen=True)
+class StripCell:
+    number: int
+    state: str  # a STRIP_STATES value: the cell's colour
+    label: str  # "Step 4, Needs attention: 3 errors, 1 warning" (hover and screen readers)
+
+    @classmethod
+    def of(cls, step, status: str, open_: dict[int, StepFigures]) -> StripCell:
+        figures = open_.get(step.number)
+        label = f"Step {step.number}, {StepStatus(status).label}"
+        if figures and (figures.errors or figures.warnings):
+            label += f": {figures.errors} error(s), {figures.warnings} warning(s)"
+        return cls(step.number, STRIP_STATES.get(status, "not-started"), label)
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
@@ -457,12 +493,14 @@ def _fill_details(rows: list[Row], onboarding_of: dict[int, int], practice_ids: 
         names[practice_id].append(f"{first} {last}".strip() or username)
         ids[practice_id].add(user_id)
     figures: dict[int, dict[int, StepFigures]] = defaultdict(dict)
-    # Only steps needing attention matter from progress; runs add errors and warnings.
-    for onboarding_id, number in StepProgress.objects.filter(
-        onboarding__practice_id__in=practice_ids, status=StepStatus.NEEDS_ATTENTION
-    ).values_list("onboarding_id", "number"):
+    # Every step's status (the strip); those needing attention also count as open figures.
+    for onboarding_id, number, status in StepProgress.objects.filter(
+        onboarding__practice_id__in=practice_ids
+    ).values_list("onboarding_id", "number", "status"):
         if onboarding_id in onboarding_of:
-            figures[onboarding_of[onboarding_id]][number] = StepFigures(number, True)
+            by_pk[onboarding_of[onboarding_id]].states[number] = status
+            if status == StepStatus.NEEDS_ATTENTION:
+                figures[onboarding_of[onboarding_id]][number] = StepFigures(number, True)
     number_of = {s.key: s.number for s in STEPS}
     for onboarding_id, step_key, errors, warnings in open_counts(latest_runs(), practice_ids):
         number = number_of.get(step_key)

@@ -306,3 +306,22 @@ def test_it_leaves_a_step_out_when_everything_in_it_was_waived(practice, manager
     )
     row = row_of(practice)
     assert (row.errors, row.steps) == (0, [])
+
+
+def test_it_gives_each_step_a_cell_of_the_strip(practice):
+    set_steps(
+        practice,
+        {1: StepStatus.SIGNED_OFF, 2: StepStatus.READY, 5: StepStatus.NEEDS_ATTENTION},
+    )
+    add_run(practice, "clean-data", error=3, warning=1)
+    strip = row_of(practice).strip
+    assert [c.state for c in strip[:6]] == [
+        "signed",
+        "ready",
+        "not-started",
+        "not-started",
+        "attention",
+        "not-started",
+    ]
+    assert strip[4].label == "Step 5, Needs attention: 3 error(s), 1 warning(s)"
+    assert len(strip) == 15

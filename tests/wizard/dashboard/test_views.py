@@ -164,8 +164,8 @@ def test_it_draws_the_step_chart_server_side(organisation, lead, client_for):
     body = client_for(lead).get(URL).content.decode()
     chart = body.split('<figure class="histogram">')[1].split("</figure>")[0]
     assert "<svg" in chart and "<script" not in chart
-    assert 'aria-label="Step 1: 2 practices"' in body
-    assert 'aria-label="Step 2: 0 practices"' in body
+    assert 'aria-label="2 practices at step 1: ' in body
+    assert 'aria-label="0 practices at step 2: ' in body
 
 
 def test_it_shows_a_change_at_once_despite_the_shared_rows(practice, lead, manager, client_for):
