@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 
@@ -63,7 +63,8 @@ def confirm(
     danger: bool = True,
 ) -> HttpResponse:
     """The page that names what a destructive action will do before it is done: a POST of the
-    same form with ``confirmed=1`` does it, Cancel goes back. Works without JavaScript."""
+    same form with ``confirmed=1`` does it, Cancel goes back. Works without JavaScript; an htmx
+    request gets the card in place of the page's content (its form is a plain one)."""
     context = {
         "title": title,
         "consequences": consequences,
@@ -73,4 +74,7 @@ def confirm(
         "cancel": cancel,
         "danger": danger,
     }
+    if request.htmx:
+        response = render(request, "wizard/confirm.html#confirm-card", context)
+        return reswap(retarget(response, "#main"), "innerHTML")
     return render(request, "wizard/confirm.html", context)

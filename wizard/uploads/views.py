@@ -20,9 +20,10 @@ from audits import uploads
 from audits.kinds import KINDS
 from audits.loading import match_columns, template_csv
 from audits.models import Upload, UploadStatus
+from audits.selectors import current_uploads
 from wizard.access import Action, current_onboarding, get_practice_for_user, get_upload
 from wizard.checklist import get_step
-from wizard.http import HtmxHttpRequest, fragment_or_redirect, plain_int
+from wizard.http import HtmxHttpRequest, confirm, fragment_or_redirect, plain_int
 from wizard.uploads.context import reading_context, upload_area_context
 
 
@@ -106,6 +107,9 @@ def paste(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
             step,
             problem="Choose what the rows are and paste them, header row first.",
         )
+    current = current_uploads(onboarding).get(kind)
+    if current is not None and request.POST.get("confirmed") != "1":
+        return _confirm_paste(request, practice, step, current, kind, text)
     received = uploads.receive_paste(
         practice=practice,
         onboarding=onboarding,
@@ -115,6 +119,26 @@ def paste(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
         actor=request.user,
     )
     return _respond(request, practice, onboarding, step, note=_summary([received]))
+
+
+def _confirm_paste(request, practice, step, current: Upload, kind: str, text: str):
+    """A paste never silently stands in for a whole export: replacing one says both counts."""
+    rows = max(len([line for line in text.splitlines() if line.strip()]) - 1, 0)
+    label = KINDS[kind].label
+    return confirm(
+        request,
+        title=f"Replace the {label} export with the pasted rows?",
+        consequences=[
+            f"In use now: {current.original_name}, {current.rows:,} rows.",
+            f"Pasted: {rows:,} row{'s' if rows != 1 else ''}. Every step that reads {label} "
+            f"would check only {'these' if rows != 1 else 'this'}.",
+            "To check the whole export, upload the full file instead.",
+        ],
+        action=reverse("wizard:paste", args=[practice.pk, step.key]),
+        fields={"kind": kind, "text": text},
+        confirm_label=f"Replace with {rows:,} pasted row{'s' if rows != 1 else ''}",
+        cancel=reverse("wizard:step", args=[practice.pk, step.key]) + "#upload-area",
+    )
 
 
 @require_GET

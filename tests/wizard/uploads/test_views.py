@@ -18,6 +18,7 @@ from django.utils.html import escape
 
 from audits import uploads
 from audits.models import ColumnMapping, Upload, UploadStatus, ValidationRun
+from audits.selectors import current_uploads
 
 CLIENTS = b"Client,Business Structure,Email\r\nJane Smith,Individual,j@x.com\r\nBlue Bell Ltd,Company,b@x.com\r\n"
 STAFF = b"Staff,Email Address,Position\r\nPriya Patel,priya@x.com,Manager\r\n"
@@ -455,3 +456,28 @@ def test_it_names_fields_as_the_exports_do_in_the_mapping_form(client, practice,
     page = client.get(url + "?kind=xpm_jobs").content.decode()
     assert "Job No." in page and "Client Order No." in page
     assert ">job_no" not in page and ">client_order_no" not in page
+
+
+def _full_export(post_files, rows: int = 800):
+    body = "".join(f"Client {i:04d},c{i}@x.com,Company\r\n" for i in range(rows))
+    post_files(("clients.csv", f"Client,Email,Business Structure\r\n{body}".encode()))
+    return Upload.objects.get(original_name="clients.csv")
+
+
+def test_it_asks_before_two_pasted_rows_replace_a_whole_export(send, post_files):
+    full = _full_export(post_files)
+    text = "Client\tEmail\r\nJane Smith\tj@x.com\r\nBo Lee\tb@x.com\r\n"
+    response = send("paste", {"kind": "xpm_clients", "text": text})
+    page = response.content.decode()
+    assert response["HX-Retarget"] == "#main"
+    assert "clients.csv, 800 rows" in page and "Pasted: 2 rows" in page
+    assert list(Upload.objects.values_list("pk", flat=True)) == [full.pk]  # nothing stored
+    assert current_uploads(full.onboarding)["xpm_clients"] == full
+
+
+def test_it_replaces_the_export_with_the_paste_once_confirmed(send, post_files):
+    full = _full_export(post_files)
+    text = "Client\tEmail\r\nJane Smith\tj@x.com\r\nBo Lee\tb@x.com\r\n"
+    send("paste", {"kind": "xpm_clients", "text": text, "confirmed": "1"})
+    now = current_uploads(full.onboarding)["xpm_clients"]
+    assert (now.original_name, now.rows) == ("pasted xpm_clients.tsv", 2)
