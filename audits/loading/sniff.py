@@ -44,7 +44,19 @@ def sniff_format(data: bytes, filename: str) -> str:
     controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
     if b"\x00" in head or controls > len(head) // 100:
         raise not_tabular(filename, "binary data")
+    if what := _structured_text(head):
+        raise not_tabular(filename, what)
     return "csv"
+
+
+def _structured_text(head: bytes) -> str:
+    """JSON, XML or HTML rather than rows and columns ("" when it may be a table)."""
+    start = head.lstrip()[:64].lower()
+    if start.startswith((b"{", b"[")) and (b'":' in head or start.startswith((b"[{", b"[\n"))):
+        return "JSON data"
+    if start.startswith((b"<?xml", b"<!doctype html", b"<html")):
+        return "an XML or HTML document"
+    return ""
 
 
 def _sniff_zip(data: bytes, filename: str) -> str:

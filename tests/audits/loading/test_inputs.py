@@ -252,3 +252,30 @@ def test_it_detects_every_kind_from_its_template(kind):
 )
 def test_it_normalises_headers(header, normal):
     assert normalise_header(header) == normal
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (b'{"clients": [{"name": "Ann Lee"}]}', "JSON data"),
+        (b'[{"name": "Ann Lee", "email": "a@x.com"}]', "JSON data"),
+        (b'<?xml version="1.0"?><clients><client/></clients>', "an XML or HTML document"),
+        (b"<!DOCTYPE html><html><body>Report</body></html>", "an XML or HTML document"),
+    ],
+)
+def test_it_refuses_structured_text_that_is_not_a_table(data, what):
+    """A .json export goes nowhere near the column-mapping form: it is refused in words."""
+    with pytest.raises(LoadError) as refused:
+        load_bytes(data, "export.json")
+    assert refused.value.code == "not_tabular"
+    assert refused.value.message.startswith(f"export.json is {what}, not a spreadsheet.")
+
+
+def test_it_still_reads_a_csv_whose_first_cell_is_bracketed():
+    result = load_bytes(
+        b"[Client],Email\r\nAnn Lee,a@x.com\r\n",
+        "clients.csv",
+        kind="xpm_clients",
+        mapping={"name": "[Client]"},
+    )
+    assert len(result.table.df) == 1
