@@ -56,6 +56,8 @@ class Upload(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # A refused or pending upload the person no longer wants listed (the history keeps it).
+    dismissed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-uploaded_at", "-pk")

@@ -16,6 +16,9 @@ upload_received = Signal()
 # for a mapping or a confirmation) and was saved.
 upload_finished = Signal()
 
+# upload=Upload, actor: a refused or pending upload was dismissed from the upload area.
+upload_dismissed = Signal()
+
 # upload=Upload, actor, kind=str, mapping=dict: a column mapping was confirmed and remembered.
 mapping_saved = Signal()
 

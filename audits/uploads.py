@@ -21,6 +21,7 @@ from typing import IO
 
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audits.kinds import KINDS
 from audits.loading import HeaderPreview, LoadError, header_signature
@@ -28,7 +29,7 @@ from audits.loading.limits import too_large
 from audits.models import ColumnMapping, StoredFile, Upload, UploadStatus
 from audits.reading import finish, header_of, plain, read_stored
 from audits.runs.checking import settings_limits
-from audits.signals import mapping_saved, upload_received
+from audits.signals import mapping_saved, upload_dismissed, upload_received
 from audits.tasks import read_upload
 
 CHUNK = 1024 * 1024
@@ -200,3 +201,19 @@ def accept_bad_rows(*, upload: Upload, actor) -> Upload:
         return upload
     mapping = upload.report.get("mapping") or None
     return _queue(upload, actor, kind=upload.kind or None, mapping=mapping, accept_bad_rows=True)
+
+
+DISMISSABLE = (UploadStatus.REJECTED, UploadStatus.NEEDS_MAPPING, UploadStatus.NEEDS_CONFIRMATION)
+
+
+def dismiss(*, upload: Upload, actor) -> bool:
+    """Stop listing a refused or pending upload (kept in the history and the audit trail). An
+    accepted or still-reading upload is never dismissed. True when this call dismissed it."""
+    with transaction.atomic():
+        dismissed = Upload.objects.filter(
+            pk=upload.pk, status__in=DISMISSABLE, dismissed_at__isnull=True
+        ).update(dismissed_at=timezone.now())
+        if dismissed:
+            upload.refresh_from_db()
+            upload_dismissed.send(Upload, upload=upload, actor=actor)
+    return bool(dismissed)

@@ -103,6 +103,7 @@ MATRIX: dict[str, Entry] = {
     "wizard:upload": Entry(step, "post"),
     "wizard:paste": Entry(step, "post"),
     "wizard:accept_rows": Entry(upload, "post"),
+    "wizard:dismiss_upload": Entry(upload, "post"),
     "wizard:run_again": Entry(step, "post"),
     # the team's pages
     "wizard:practice_new": Entry(none, allowed=LEAD, scoped=False),

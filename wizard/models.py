@@ -197,6 +197,7 @@ class Verb(models.TextChoices):
     UPLOADED = "uploaded", "Export uploaded"
     UPLOAD_REJECTED = "upload_rejected", "Export refused"
     MAPPING_SAVED = "mapping_saved", "Column mapping saved"
+    UPLOAD_DISMISSED = "upload_dismissed", "Refused or pending export dismissed"
     RUN_QUEUED = "run_queued", "Validation queued"
     RUN_FINISHED = "run_finished", "Validation finished"
     RUN_FAILED = "run_failed", "Validation failed"

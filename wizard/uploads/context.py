@@ -9,6 +9,8 @@ from django.db.models import Q
 
 from audits.kinds import KINDS
 from audits.models import Upload, UploadStatus
+from wizard.checklist import STEPS
+from wizard.models import SignOff
 
 HISTORY_PER_KIND = 10
 BAD_ROWS_SHOWN = 50
@@ -64,7 +66,7 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
     kinds = [KINDS[k] for k in step.all_exports]
     required = set(step.exports)
     base = (
-        Upload.objects.filter(onboarding=onboarding)
+        Upload.objects.filter(onboarding=onboarding, dismissed_at__isnull=True)
         .exclude(status=UploadStatus.READING)  # listed apart until read (``being_read``)
         .select_related("stored_file", "uploaded_by")
     )
@@ -101,4 +103,28 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
         "upload_max_bytes": settings.LIFTOFF_UPLOAD_MAX_BYTES,
         "upload_note": note,
         "upload_problem": problem,
+        "stale_warning": _stale_warning(onboarding, kinds),
     }
+
+
+def _stale_warning(onboarding, kinds) -> str:
+    """What a new upload would undo, said before it happens: the signed steps that read one of
+    these kinds go stale and need signing again (``wizard.signoff.services.mark_stale``)."""
+    keys = {k.key for k in kinds}
+    readers = [s for s in STEPS if keys & set(s.all_exports)]
+    signed = sorted(
+        SignOff.objects.filter(
+            progress__onboarding=onboarding,
+            progress__step_key__in=[s.key for s in readers],
+            stale_at=None,
+            revoked_at=None,
+        ).values_list("progress__number", flat=True)
+    )
+    if not signed:
+        return ""
+    steps = ", ".join(map(str, signed))
+    return (
+        f"Step{'s' if len(signed) > 1 else ''} {steps} {'are' if len(signed) > 1 else 'is'} "
+        "signed off on the exports in use: a new upload of them makes "
+        f"{'those sign-offs' if len(signed) > 1 else 'that sign-off'} stale, to be signed again."
+    )

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from audits.kinds import KINDS
 from audits.models import UploadStatus
-from audits.signals import mapping_saved, upload_finished, upload_received
+from audits.signals import mapping_saved, upload_dismissed, upload_finished, upload_received
 from wizard import events
 from wizard.models import Verb
 from wizard.runs.services import start_runs_for_kinds
@@ -46,3 +46,9 @@ def on_upload_finished(sender, upload, actor, **kwargs) -> None:
 def on_mapping_saved(sender, upload, actor, kind, mapping, **kwargs) -> None:
     details = {"file": upload.original_name, "kind": kind, "mapping": mapping}
     events.record_for(upload, Verb.MAPPING_SAVED, actor=actor, details=details)
+
+
+@receiver(upload_dismissed, dispatch_uid="wizard.upload_dismissed")
+def on_upload_dismissed(sender, upload, actor, **kwargs) -> None:
+    details = {"file": upload.original_name, "status": upload.status}
+    events.record_for(upload, Verb.UPLOAD_DISMISSED, actor=actor, details=details)

@@ -20,5 +20,10 @@ urlpatterns = [
         views.accept_rows,
         name="accept_rows",
     ),
+    path(
+        "practices/<int:pk>/steps/<slug:key>/uploads/<int:upload_id>/dismiss/",
+        views.dismiss,
+        name="dismiss_upload",
+    ),
     path("templates/<slug:kind>.csv", views.template, name="template"),
 ]

@@ -255,6 +255,16 @@ def accept_rows(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> 
     return _respond(request, practice, onboarding, step, note=_summary([upload]))
 
 
+@require_POST
+def dismiss(request: HtmxHttpRequest, pk: int, key: str, upload_id: int) -> HttpResponse:
+    """Take a refused or pending upload off the list (the history and activity log keep it)."""
+    practice, onboarding, step, upload = _step_upload(request, pk, key, upload_id)
+    if not uploads.dismiss(upload=upload, actor=request.user):
+        problem = f"{upload.original_name} is in use or being read, so it stays listed."
+        return _respond(request, practice, onboarding, step, problem=problem)
+    return _respond(request, practice, onboarding, step, note=f"{upload.original_name} dismissed.")
+
+
 @require_GET
 def template(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     """A template CSV for a kind, as an attachment (never rendered inline)."""

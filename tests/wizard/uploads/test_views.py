@@ -19,6 +19,9 @@ from django.utils.html import escape
 from audits import uploads
 from audits.models import ColumnMapping, Upload, UploadStatus, ValidationRun
 from audits.selectors import current_uploads
+from tests.wizard.signoff.factories import ready_data_step
+from wizard.models import AuditEvent, Verb
+from wizard.signoff.services import sign_off
 
 CLIENTS = b"Client,Business Structure,Email\r\nJane Smith,Individual,j@x.com\r\nBlue Bell Ltd,Company,b@x.com\r\n"
 STAFF = b"Staff,Email Address,Position\r\nPriya Patel,priya@x.com,Manager\r\n"
@@ -481,3 +484,30 @@ def test_it_replaces_the_export_with_the_paste_once_confirmed(send, post_files):
     send("paste", {"kind": "xpm_clients", "text": text, "confirmed": "1"})
     now = current_uploads(full.onboarding)["xpm_clients"]
     assert (now.original_name, now.rows) == ("pasted xpm_clients.tsv", 2)
+
+
+def test_it_dismisses_a_refused_upload_and_keeps_it_in_the_history(send, practice):
+    send("upload", {"files": _files(("notes.csv", b"just some words\n"))})
+    refused = Upload.objects.get(original_name="notes.csv")
+    assert refused.status != UploadStatus.ACCEPTED
+    response = send("dismiss_upload", {}, upload_id=refused.pk)
+    assert "notes.csv dismissed." in response.content.decode()
+    assert f'data-upload="{refused.pk}"' not in response.content.decode()
+    refused.refresh_from_db()
+    assert refused.dismissed_at is not None
+    assert AuditEvent.objects.filter(verb=Verb.UPLOAD_DISMISSED).count() == 1
+
+
+def test_it_never_dismisses_the_export_in_use(send, post_files):
+    full = _full_export(post_files, rows=3)
+    response = send("dismiss_upload", {}, upload_id=full.pk)
+    assert "is in use or being read, so it stays listed" in response.content.decode()
+    full.refresh_from_db()
+    assert full.dismissed_at is None
+
+
+def test_it_warns_before_an_upload_makes_a_signed_step_stale(practice, manager, client_for):
+    ready = ready_data_step(practice)
+    sign_off(progress=ready, actor=manager)
+    page = client_for(manager).get(reverse("wizard:step", args=[practice.pk, "clean-data"]))
+    assert "Step 3 is signed off on the exports in use" in page.content.decode()
