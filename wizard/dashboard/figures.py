@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from audits.models import RunStatus, ValidationRun
 from wizard.checklist import STEPS
 from wizard.dashboard.open_counts import open_counts
+from wizard.dashboard.strip import StripCell
 from wizard.http import plain_int
 from wizard.models import (
     AuditEvent,
@@ -182,32 +183,6 @@ class Row:
             StripCell.of(step, self.states.get(step.number, StepStatus.NOT_STARTED), open_)
             for step in STEPS
         ]
-
-
-# The strip's four colours: what an onboarding lead scans for.
-STRIP_STATES = {
-    StepStatus.SIGNED_OFF: "signed",
-    StepStatus.READY: "ready",
-    StepStatus.NEEDS_ATTENTION: "attention",
-    StepStatus.STALE: "attention",
-    StepStatus.IN_PROGRESS: "started",
-    StepStatus.NOT_STARTED: "not-started",
-}
-
-
-@dataclass(frozen=True)
-class StripCell:
-    number: int
-    state: str  # a STRIP_STATES value: the cell's colour
-    label: str  # "Step 4, Needs attention: 3 errors, 1 warning" (hover and screen readers)
-
-    @classmethod
-    def of(cls, step, status: str, open_: dict[int, StepFigures]) -> StripCell:
-        figures = open_.get(step.number)
-        label = f"Step {step.number}, {StepStatus(status).label}"
-        if figures and (figures.errors or figures.warnings):
-            label += f": {figures.errors} error(s), {figures.warnings} warning(s)"
-        return cls(step.number, STRIP_STATES.get(status, "not-started"), label)
 
 
 def _count(queryset: QuerySet, group: str) -> Coalesce:
