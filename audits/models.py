@@ -114,6 +114,9 @@ class ValidationRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     counts = models.JSONField(default=dict)  # {"error": n, "warning": n, "info": n}
     timings = models.JSONField(default=dict)  # rule code -> seconds
+    # What changed since the previous successful run of the step (audits.runs.diff), stored when
+    # the findings are; None until then, and for runs stored before this field existed.
+    diff = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
