@@ -11,10 +11,12 @@ from urllib.parse import urlencode
 from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from audits import spreadsheets
 from audits.models import Finding, RunStatus, Severity, ValidationRun
+from audits.runs.diff import diff_against_previous
 from audits.validators.registry import REGISTRY
 from wizard.access import Action, can, get_practice_for_user, get_run
 from wizard.checklist import STEPS_BY_KEY
@@ -24,7 +26,6 @@ from wizard.signoff.selectors import acknowledged_keys, active_waivers, waiver_c
 
 PER_PAGE = 50
 MAX_PAGES = 200  # beyond 10,000 rows, narrow with filters or download the file
-DIFF_SAMPLE = 20
 
 
 @dataclass(frozen=True)
@@ -141,37 +142,16 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
 
 
 def _diff(run: ValidationRun) -> dict | None:
-    """Fixed / new / still open against the previous finished run of the step, by match key
-    (rule code + normalised value), never by row number: rows move when a file is re-exported."""
+    """Fixed / new / still open against the previous successful run of the step: stored when the
+    run finished; computed here, by the engine's same function, for a run stored before that."""
     if run.status != RunStatus.SUCCEEDED:
         return None
-    previous = (
-        ValidationRun.objects.filter(
-            onboarding_id=run.onboarding_id,
-            step_key=run.step_key,
-            status=RunStatus.SUCCEEDED,
-            created_at__lte=run.created_at,
-        )
-        .exclude(pk=run.pk)
-        .filter(Q(created_at__lt=run.created_at) | Q(pk__lt=run.pk))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    diff = run.diff if run.diff is not None else diff_against_previous(run)
+    previous = diff["previous"]
     if previous is None:
         return None
-    now_keys = Finding.objects.filter(run=run).values("match_key")
-    before_keys = Finding.objects.filter(run=previous).values("match_key")
-    fixed = Finding.objects.filter(run=previous).exclude(match_key__in=now_keys)
-    new = Finding.objects.filter(run=run).exclude(match_key__in=before_keys)
-    still_open = Finding.objects.filter(run=run, match_key__in=before_keys)
-    return {
-        "previous": previous,
-        "fixed_count": fixed.count(),
-        "new_count": new.count(),
-        "open_count": still_open.count(),
-        "fixed": list(fixed.order_by("position")[:DIFF_SAMPLE]),
-        "new": list(new.order_by("position")[:DIFF_SAMPLE]),
-    }
+    finished_at = previous["finished_at"]
+    return {**diff, "previous_finished_at": parse_datetime(finished_at) if finished_at else None}
 
 
 @require_GET
