@@ -91,7 +91,7 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
     # is "grouped by rule, worst first" and uses the (run, position) index.
     groups = list(
         shown.values("code", "severity", "item")
-        .annotate(count=Count("pk"), first=Min("position"))
+        .annotate(count=Count("*"), first=Min("position"))
         .order_by("first")
     )
     for group in groups:
@@ -116,9 +116,6 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
         finding.rule_title = _rule_title(finding.code)
         finding.rows_label = _rows_label(finding.rows)
 
-    rule_choices = list(
-        all_findings.values("code").annotate(first=Min("position")).order_by("first")
-    )
     return {
         "practice": practice,
         "run": run,
@@ -135,10 +132,19 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
         "previous_query": filters.query(page=page - 1) if page > 1 else None,
         "next_query": filters.query(page=page + 1) if page < pages else None,
         "download_query": filters.query(),
-        "rule_choices": [(c["code"], _rule_title(c["code"])) for c in rule_choices],
+        "rule_choices": [(code, _rule_title(code)) for code in _rule_codes(filters, groups, run)],
         "severities": Severity.choices,
         "diff": _diff(run),
     }
+
+
+def _rule_codes(filters: Filters, groups: list[dict], run: ValidationRun) -> list[str]:
+    """The run's rule codes, worst first: unfiltered, the groups already hold them all (one
+    aggregation over 50,000 findings fewer)."""
+    if not filters.active:
+        return list(dict.fromkeys(g["code"] for g in groups))
+    every = Finding.objects.filter(run=run).values("code").annotate(first=Min("position"))
+    return [c["code"] for c in every.order_by("first")]
 
 
 def _diff(run: ValidationRun) -> dict | None:

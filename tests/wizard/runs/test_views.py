@@ -205,6 +205,13 @@ def test_it_computes_the_diff_of_a_run_stored_before_diffs_were_kept(client_for,
     assert "Problem with Doe, Jane" in body
 
 
+def test_it_offers_every_rule_on_a_filtered_page(client_for, manager, practice):
+    run = make_run(practice, findings=mixed_findings())
+    body = client_for(manager).get(findings_url(run, severity="warning")).content.decode()
+    for code in ("C03.E001", "C03.W002", "C03.I003"):
+        assert f'<option value="{code}"' in body
+
+
 def test_it_polls_while_running_and_stops_when_finished(client_for, manager, practice):
     run = make_run(practice, status=RunStatus.RUNNING, progress=40, progress_note="C03.E001")
     client = client_for(manager)
