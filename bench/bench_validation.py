@@ -111,6 +111,12 @@ def bench_findings_page(count: int) -> None:
         practice, user = seed_practice()
         onboarding = practice.current_onboarding()
         runs = [store_run(practice, onboarding, n) for n in (count // 2, count)]
+        if connection.vendor == "postgresql":
+            # What autovacuum does within a minute of a big insert: without statistics the
+            # planner expects ~45 findings per run and sorts 50,000 on disk instead of reading
+            # the covering index (p95 ~260 ms instead of ~70 ms here).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE audits_finding")
         client = Client()
         client.force_login(user)
         time_findings_pages(client, practice, runs[-1])
@@ -205,10 +211,7 @@ def time_findings_pages(client, practice, run) -> None:
         f"{p95s['first page'] * 1000:.0f} ms; target <= {PAGE_TARGET_MS} ms"
     )
     slowest = max(p95s, key=p95s.__getitem__)
-    print(
-        f"  slowest variant: {slowest}, p95 {p95s[slowest] * 1000:.0f} ms "
-        "(a text search reads every finding of the run: no text index)"
-    )
+    print(f"  slowest variant: {slowest}, p95 {p95s[slowest] * 1000:.0f} ms")
 
 
 def time_page_without_stored_diff(client, practice, run) -> None:
