@@ -25,6 +25,7 @@ from django.utils import timezone
 from audits.loading import LoadError
 from audits.models import Finding, RunStatus, ValidationRun
 from audits.runs.checking import Checked, check_files, inputs_for
+from audits.runs.diff import diff_against_previous
 from audits.runs.state_map import state_map_for
 from audits.signals import run_failed, run_finished
 from audits.validators.base import summarise
@@ -232,6 +233,7 @@ def _store(run: ValidationRun, attempt: int, checked: Checked) -> Outcome:
             progress_note="Finished",
             counts=counts,
             timings=timings,
+            diff=diff_against_previous(run),
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )

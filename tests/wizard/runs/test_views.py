@@ -1,11 +1,15 @@
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import RunStatus, ValidationRun
+from audits.runs.diff import diff_against_previous
 from tests.audits.runs.factories import CLIENTS_CSV, make_run, make_upload
 from wizard.models import AuditEvent, Verb
 
@@ -138,6 +142,74 @@ def test_it_shows_what_changed_since_the_last_run(client_for, manager, practice)
     assert "<strong>1</strong> fixed · <strong>1</strong> new · <strong>1</strong> still open" in (
         body
     )
+
+
+def test_it_shows_the_stored_diff_without_computing_it(client_for, manager, practice):
+    previous = make_run(practice, findings=[{"value": "Doe, Jane"}, {"value": "Smith, John"}])
+    run = make_run(practice, findings=[{"value": "Smith, John"}, {"value": "Roe, Richard"}])
+    old = make_run(practice, "clean-data", (5,), findings=[{"code": "C05.E001", "value": "A"}])
+    legacy = make_run(practice, "clean-data", (5,), findings=[{"code": "C05.E001", "value": "B"}])
+    run.diff = diff_against_previous(run)  # what the engine stores when the run finishes
+    run.save(update_fields=["diff"])
+    client = client_for(manager)
+    with CaptureQueriesContext(connection) as computed:
+        assert "<strong>1</strong> fixed" in client.get(findings_url(legacy)).content.decode()
+    with CaptureQueriesContext(connection) as stored:
+        body = client.get(findings_url(run)).content.decode()
+    assert "<strong>1</strong> fixed · <strong>1</strong> new · <strong>1</strong> still open" in (
+        body
+    )
+    assert "Problem with Doe, Jane" in body and "Problem with Roe, Richard" in body
+    # The five queries that compare two runs' findings are not run for a stored diff.
+    assert len(stored.captured_queries) <= len(computed.captured_queries) - 5
+
+    def reads_findings_of(run, queries):
+        return any(re.search(rf'"run_id" = {run.pk}\b', q["sql"]) for q in queries)
+
+    assert reads_findings_of(old, computed.captured_queries)
+    assert not reads_findings_of(previous, stored.captured_queries)
+
+
+def test_it_renders_the_stored_diff_as_stored(client_for, manager, practice):
+    run = make_run(practice, findings=[{"value": "Smith, John"}])
+    sample = {"code": "C03.E001", "message": "Stored: Doe, Jane", "value": "Doe, Jane"}
+    run.diff = {
+        "previous": {"id": run.pk - 1, "finished_at": "2026-03-04T10:15:00+00:00"},
+        "fixed_count": 7,
+        "new_count": 0,
+        "open_count": 1,
+        "fixed": [{**sample, "position": 0, "rows": [4], "row_count": 1}],
+        "new": [],
+    }
+    run.save(update_fields=["diff"])
+    body = client_for(manager).get(findings_url(run)).content.decode()
+    assert "What changed since the check of 4 Mar 2026, 10:15" in body
+    assert "<strong>7</strong> fixed" in body and "Stored: Doe, Jane" in body
+    assert "and 7 in all" in body
+
+
+def test_it_shows_no_diff_for_the_first_run_of_a_step(client_for, manager, practice):
+    run = make_run(practice, findings=[{"value": "Smith, John"}], diff={"previous": None})
+    body = client_for(manager).get(findings_url(run)).content.decode()
+    assert "What changed" not in body
+
+
+def test_it_computes_the_diff_of_a_run_stored_before_diffs_were_kept(client_for, manager, practice):
+    make_run(practice, findings=[{"value": "Doe, Jane"}])
+    run = make_run(practice, findings=[{"value": "Roe, Richard"}])
+    assert run.diff is None
+    body = client_for(manager).get(findings_url(run)).content.decode()
+    assert "<strong>1</strong> fixed · <strong>1</strong> new · <strong>0</strong> still open" in (
+        body
+    )
+    assert "Problem with Doe, Jane" in body
+
+
+def test_it_offers_every_rule_on_a_filtered_page(client_for, manager, practice):
+    run = make_run(practice, findings=mixed_findings())
+    body = client_for(manager).get(findings_url(run, severity="warning")).content.decode()
+    for code in ("C03.E001", "C03.W002", "C03.I003"):
+        assert f'<option value="{code}"' in body
 
 
 def test_it_polls_while_running_and_stops_when_finished(client_for, manager, practice):
