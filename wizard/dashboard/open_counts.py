@@ -25,8 +25,15 @@ def _same_finding(model) -> QuerySet:
 
 def closed_counts(latest: QuerySet[ValidationRun]) -> dict[tuple[int, str], tuple[int, int]]:
     """(onboarding, step key) -> (waived errors, acknowledged warnings) in ``latest`` runs."""
+    # Only runs of a step with some waiver or acknowledgement can have anything closed: the
+    # findings of the others (most) are never read.
+    same_step = {"onboarding_id": OuterRef("onboarding_id"), "step_key": OuterRef("step_key")}
+    touched = latest.filter(
+        Exists(Waiver.objects.filter(**same_step, revoked_at=None))
+        | Exists(Acknowledgement.objects.filter(**same_step))
+    )
     closed = (
-        Finding.objects.filter(run__in=latest.values("pk"))
+        Finding.objects.filter(run__in=touched.values("pk"))
         .exclude(code="C00.I001")
         .annotate(
             waived=Exists(_same_finding(Waiver).filter(revoked_at=None)),
