@@ -21,6 +21,7 @@ from wizard.access import (
     membership_of,
 )
 from wizard.checklist import STEPS, STEPS_BY_KEY, StepKind
+from wizard.connect.context import connect_context
 from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
 from wizard.signoff.context import signoff_context
@@ -50,6 +51,7 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "earlier_onboardings": practice.onboardings.exclude(pk=onboarding.pk),
         "step": STEPS_BY_KEY.get(request.GET.get("current", "")),
         "to_gather": what_to_gather(onboarding),
+        "connect": connect_context(request.user, practice),
         "setting_steps": [s.number for s in STEPS if s.kind == StepKind.ATTESTATION],
         **steps_context(onboarding),
     }
