@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from audits.signals import connection_lost
+from audits.signals import connection_lost, pull_finished
 from wizard import events
 from wizard.models import Verb
 
@@ -14,3 +14,9 @@ from wizard.models import Verb
 def on_connection_lost(sender, connection, reason, **kwargs) -> None:
     details = {"reason": "Xero refused to renew access; connect again."}
     events.record_for(connection.practice, Verb.CONNECTION_LOST, details=details)
+
+
+@receiver(pull_finished, dispatch_uid="wizard.pull_finished")
+def on_pull_finished(sender, pull, actor, **kwargs) -> None:
+    details = {"kind": pull.kind, "rows": pull.rows, "pages": pull.pages}
+    events.record_for(pull, Verb.PULLED, actor=actor, details=details)
