@@ -50,7 +50,9 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "onboarding": onboarding,
         "earlier_onboardings": practice.onboardings.exclude(pk=onboarding.pk),
         "step": STEPS_BY_KEY.get(request.GET.get("current", "")),
-        "to_gather": what_to_gather(onboarding),
+        "to_gather": (to_gather := what_to_gather(onboarding)),
+        # Open until the first export is in: then the step list leads.
+        "gather_open": not any(i.uploaded for items in to_gather.values() for i in items),
         "connect": connect_context(request.user, practice),
         "setting_steps": [s.number for s in STEPS if s.kind == StepKind.ATTESTATION],
         **steps_context(onboarding),

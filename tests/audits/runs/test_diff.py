@@ -5,32 +5,10 @@ import pytest
 from audits.models import RunStatus
 from audits.runs import diff, execution
 from audits.validators import registry
-from audits.validators.base import Registry, Rule
+from audits.validators.base import Registry
 from tests.audits.runs.factories import CLIENTS_CSV, make_run, make_upload
+from tests.audits.runs.test_runs import CommaNames, EveryName
 from wizard.runs import services as run_services
-
-
-class CommaNames(Rule):
-    code = "C03.E901"
-    title = "Test: comma in a name"
-    needs = ("xpm_clients",)
-
-    def check(self, ctx):
-        table = ctx.table("xpm_clients")
-        for row, name in zip(table.rows, table.col("name"), strict=True):
-            if "," in name:
-                yield self.finding(f'"{name}" is written "Last, First".', rows=[row], value=name)
-
-
-class EveryName(Rule):
-    code = "C03.I903"
-    title = "Test: one note per client"
-    needs = ("xpm_clients",)
-
-    def check(self, ctx):
-        table = ctx.table("xpm_clients")
-        for row, name in zip(table.rows, table.col("name"), strict=True):
-            yield self.finding("A client.", file=table.file, rows=[row], value=name)
 
 
 @pytest.fixture
