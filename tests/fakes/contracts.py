@@ -1,4 +1,4 @@
-"""The vendors' OpenAPI documents (../shared/contracts), patched for their known quirks
+"""The vendors' OpenAPI documents (tests/fakes/contracts, copies of shared/contracts), patched for their known quirks
 (docs/connect.md, "Quirks of the documents"), as openapi-core validators for the fake's traffic.
 
 - XPM v3.1: each ``allOf`` whose branches all say ``additionalProperties: false`` is merged into
@@ -21,7 +21,7 @@ from openapi_core import Config, OpenAPI
 # The documents themselves do not all pass a spec validator (e.g. `default: 'false'` on a
 # boolean): check traffic against them, not them.
 CONFIG = Config(spec_validator_cls=None)
-CONTRACTS = Path(__file__).resolve().parents[3] / "shared" / "contracts"
+CONTRACTS = Path(__file__).resolve().parent / "contracts"  # copies of shared/contracts
 
 
 def _resolve(doc: dict, node: dict) -> dict:

@@ -1,5 +1,5 @@
 """A fake Xero identity + XPM + Xero server (one WSGI app on 127.0.0.1, in a thread), built from
-the contracts in ../shared/contracts and holding a generated practice (audits.testdata).
+the contracts in tests/fakes/contracts and holding a generated practice (audits.testdata).
 
 It keeps state like the real services (docs/connect.md): an authorise page where the person picks
 tenants, a token endpoint whose access tokens expire and whose refresh tokens rotate (a used one is

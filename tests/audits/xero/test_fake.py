@@ -1,8 +1,12 @@
 """The fake itself: it holds the contracts, so a field the real API does not have fails."""
 
+from pathlib import Path
+
 import httpx
+import pytest
 
 from tests.fakes import xero
+from tests.fakes.contracts import CONTRACTS
 
 
 def _token(fake) -> str:
@@ -42,3 +46,12 @@ def test_it_refuses_an_expired_access_token(fake_xero):
     headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
     fake_xero.offset = xero.ACCESS_SECONDS + 1
     assert httpx.get(f"{fake_xero.base_url}/connections", headers=headers).status_code == 401
+
+
+def test_it_keeps_the_contract_copies_in_step_with_the_product_owners():
+    """tests/fakes/contracts are copies of shared/contracts (beside the checkout in CI)."""
+    shared = Path(__file__).resolve().parents[4] / "shared" / "contracts"
+    if not shared.exists():
+        pytest.skip("shared/contracts is not beside this checkout")
+    for original in sorted(shared.glob("*.yaml")):
+        assert (CONTRACTS / original.name).read_bytes() == original.read_bytes(), original.name
