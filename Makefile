@@ -67,6 +67,7 @@ bench: install-dev ## Run the benchmarks in bench/ (prints figures and ratios)
 check-deploy: install ## Django's deployment checks with production settings
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-check-deploy-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
 	LIFTOFF_AUDIT_KEY=$${LIFTOFF_AUDIT_KEY:-check-deploy-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
+	LIFTOFF_TOKEN_KEYS=$${LIFTOFF_TOKEN_KEYS:-$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')} \
 	DJANGO_ALLOWED_HOSTS=liftoff.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtualenv and local data

@@ -208,3 +208,81 @@ class StateMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_name} → {self.get_state_type_display()}"
+
+
+class ConnectionState(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    NEEDS_RECONNECTING = "needs_reconnecting", "Needs reconnecting"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class Connection(models.Model):
+    """A practice's OAuth connection to XPM and Xero (docs/connect.md). The tokens are stored
+    encrypted (``audits.xero.tokens``) and never leave this row in clear: not in logs, not in the
+    audit trail. Disconnecting empties them."""
+
+    practice = models.OneToOneField(
+        "wizard.Practice", on_delete=models.CASCADE, related_name="connection"
+    )
+    state = models.CharField(
+        max_length=20, choices=ConnectionState, default=ConnectionState.DISCONNECTED
+    )
+    xpm_tenant_id = models.CharField(max_length=64, blank=True)
+    xpm_tenant_name = models.CharField(max_length=200, blank=True)
+    xpm_connection_id = models.CharField(max_length=64, blank=True)  # for DELETE /connections/{id}
+    xero_tenant_id = models.CharField(max_length=64, blank=True)
+    xero_tenant_name = models.CharField(max_length=200, blank=True)
+    xero_connection_id = models.CharField(max_length=64, blank=True)
+    access_token = models.TextField(blank=True)  # Fernet ciphertext
+    refresh_token = models.TextField(blank=True)  # Fernet ciphertext
+    expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=500, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    # Calls made today (UTC) against the daily limit, shared by every pull of the practice.
+    calls_day = models.DateField(null=True, blank=True)
+    calls_today = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.practice} ({self.get_state_display()})"
+
+
+class PullStatus(models.TextChoices):
+    RUNNING = "running", "Pulling"
+    WAITING = "waiting", "Waiting for the rate limit"
+    SUCCEEDED = "succeeded", "Pulled"
+    FAILED = "failed", "Failed"
+
+
+class Pull(models.Model):
+    """One kind read from XPM or Xero: the raw pages as received (content-addressed stored
+    files), where to resume, and the upload the canonical table became."""
+
+    practice = models.ForeignKey("wizard.Practice", on_delete=models.CASCADE, related_name="pulls")
+    onboarding = models.ForeignKey(
+        "wizard.Onboarding", on_delete=models.CASCADE, related_name="pulls"
+    )
+    step_key = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    status = models.CharField(max_length=10, choices=PullStatus, default=PullStatus.RUNNING)
+    pages = models.JSONField(default=list)  # [{"page": n, "sha256": …, "rows": n}, …]
+    cursor = models.CharField(max_length=500, blank=True)  # next page number or page token
+    rows = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    upload = models.ForeignKey(
+        Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"Pull of {self.kind} ({self.get_status_display()})"

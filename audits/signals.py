@@ -30,3 +30,10 @@ run_finished = Signal()
 
 # run=ValidationRun (its ``error`` set), reason=str: a run ended without findings.
 run_failed = Signal()
+
+# connection=Connection, reason=str: Xero identity refused the refresh; the connection needs
+# reconnecting (its tokens are gone).
+connection_lost = Signal()
+
+# pull=Pull, actor: a pull stored its last page and became an upload (pull.upload), or failed.
+pull_finished = Signal()

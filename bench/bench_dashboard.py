@@ -89,6 +89,7 @@ def start_django(url: str) -> None:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-" + "x" * 50,
         LIFTOFF_AUDIT_KEY="bench-only-audit-" + "y" * 40,
+        LIFTOFF_TOKEN_KEYS="YmVuY2gtb25seS10b2tlbi1rZXktbm90LXNlY3JldDA=",  # noqa: S106 - bench only
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_SECURE_SSL_REDIRECT="0",
         LIFTOFF_STATIC_MANIFEST="0",

@@ -11,3 +11,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()  # each app's tasks.py (audits)
 # The product's tasks live in its feature packages.
 app.autodiscover_tasks(["wizard.steps", "wizard.notifications"])
+# Pulling from XPM and Xero (audits/xero/tasks.py).
+app.autodiscover_tasks(["audits.xero"])

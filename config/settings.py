@@ -319,3 +319,28 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# XPM and Xero (docs/connect.md). Production defaults are Xero's own hosts; development points at
+# the fake identity + XPM + Xero server (tests/fakes/xero.py) so nothing real is ever contacted.
+# Without XERO_CLIENT_ID the connect panel explains how to register an app instead of failing.
+_XERO_DEV = "http://127.0.0.1:8765"
+XERO_CLIENT_ID = os.environ.get("XERO_CLIENT_ID", "")
+XERO_CLIENT_SECRET = os.environ.get("XERO_CLIENT_SECRET", "")
+XERO_REDIRECT_URI = os.environ.get("XERO_REDIRECT_URI", "")
+XERO_LOGIN_URL = os.environ.get("XERO_LOGIN_URL", _XERO_DEV if DEBUG else "https://login.xero.com")
+XERO_IDENTITY_URL = os.environ.get(
+    "XERO_IDENTITY_URL", _XERO_DEV if DEBUG else "https://identity.xero.com"
+)
+XERO_API_URL = os.environ.get("XERO_API_URL", _XERO_DEV if DEBUG else "https://api.xero.com")
+# Fernet keys (comma-separated, newest first, so a key can be rotated) that encrypt the stored
+# OAuth tokens; `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"`.
+LIFTOFF_TOKEN_KEYS = envlist(
+    "LIFTOFF_TOKEN_KEYS",
+    env_required("LIFTOFF_TOKEN_KEYS", "ZGV2LW9ubHktdG9rZW4ta2V5LW5vdC1zZWNyZXQtMDA="),
+)
+# Xero's limits per tenant (60 calls a minute, 5 at once, 5,000 a day); tests and `make bench`
+# lower or lift them.
+XERO_CALLS_PER_MINUTE = envint("XERO_CALLS_PER_MINUTE", 60)
+XERO_CALLS_PER_DAY = envint("XERO_CALLS_PER_DAY", 5000)
+XERO_CONCURRENT_CALLS = envint("XERO_CONCURRENT_CALLS", 5)
+XERO_TIMEOUT_SECONDS = envint("XERO_TIMEOUT_SECONDS", 30)

@@ -21,6 +21,8 @@ from django.db import connection
 from django.test import Client
 
 from config.celery import app as celery_app
+from tests.fakes.practice import generated
+from tests.fakes.xero import FakeXero, Running
 from wizard.models import Membership, Organisation, Practice, Role
 from wizard.practices.services import create_practice
 
@@ -281,3 +283,18 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2, what: str = 
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def fake_xero(settings):
+    """The fake identity + XPM + Xero server on 127.0.0.1 with a generated practice; the
+    settings point at it. A test fails if any request or response broke the contracts."""
+    clients, contacts = generated()
+    fake = FakeXero(clients=clients, contacts=contacts, client_id="liftoff-test", secret="s3cret")
+    running = Running(fake)
+    settings.XERO_CLIENT_ID, settings.XERO_CLIENT_SECRET = "liftoff-test", "s3cret"
+    settings.XERO_REDIRECT_URI = "http://testserver/connect/callback/"
+    settings.XERO_LOGIN_URL = settings.XERO_IDENTITY_URL = settings.XERO_API_URL = running.url
+    yield fake
+    running.stop()
+    assert fake.violations == [], "\n".join(fake.violations)

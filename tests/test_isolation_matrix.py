@@ -104,6 +104,8 @@ MATRIX: dict[str, Entry] = {
     "wizard:paste": Entry(step, "post"),
     "wizard:accept_rows": Entry(upload, "post"),
     "wizard:dismiss_upload": Entry(upload, "post"),
+    "wizard:connect": Entry(pk, "post", MANAGERS),
+    "wizard:disconnect": Entry(pk, "post", MANAGERS),
     "wizard:run_again": Entry(step, "post"),
     # the team's pages
     "wizard:practice_new": Entry(none, allowed=LEAD, scoped=False),
@@ -140,8 +142,19 @@ def _names(patterns, prefix=""):
             yield prefix + (p.name or str(p.pattern))
 
 
+# The OAuth callback reaches no object by URL: its practice comes from the ``state`` this
+# session was issued (tests/wizard/connect/). Here: login required, and no state is a refusal.
+CALLBACK = "wizard:connect_callback"
+
+
+def test_it_guards_the_oauth_callback(manager, client_for):
+    url = reverse(CALLBACK)
+    assert Client().get(url)["Location"].startswith(reverse("login"))
+    assert client_for(manager).get(url + "?state=forged&code=x").status_code == 400
+
+
 def test_it_covers_every_url():
-    missing = set(_names(get_resolver().url_patterns)) - set(MATRIX) - PUBLIC
+    missing = set(_names(get_resolver().url_patterns)) - set(MATRIX) - PUBLIC - {CALLBACK}
     assert not missing, f"add these URLs to the isolation matrix: {sorted(missing)}"
 
 

@@ -31,7 +31,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k != "LIFTOFF_AUDIT_KEY"
+        if not k.startswith("DJANGO_") and k not in {"LIFTOFF_AUDIT_KEY", "LIFTOFF_TOKEN_KEYS"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -53,6 +53,7 @@ def test_it_passes_the_deployment_checks_in_production():
         DJANGO_SECRET_KEY="x7" * 30 + "-production-secret-from-the-environment",
         DJANGO_ALLOWED_HOSTS="liftoff.example.com",
         LIFTOFF_AUDIT_KEY="k9" * 30,
+        LIFTOFF_TOKEN_KEYS="ZGV2LW9ubHktdG9rZW4ta2V5LW5vdC1zZWNyZXQtMDA=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

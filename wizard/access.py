@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from audits.models import Finding, Upload, ValidationRun
+from audits.models import Connection, Finding, Upload, ValidationRun
 from wizard.checklist import get_step
 from wizard.models import (
     TEAM_ROLES,
@@ -37,6 +37,7 @@ class Action(StrEnum):
     COUNTERSIGN = "countersign"
     MANAGE_PRACTICE = "manage_practice"
     INVITE = "invite"
+    CONNECT = "connect"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -49,6 +50,7 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.COUNTERSIGN: frozenset({Role.ONBOARDING_LEAD}),
     Action.MANAGE_PRACTICE: frozenset({Role.ONBOARDING_LEAD}),
     Action.INVITE: frozenset({Role.ONBOARDING_LEAD, Role.PRACTICE_MANAGER}),
+    Action.CONNECT: frozenset({Role.ONBOARDING_LEAD, Role.PRACTICE_MANAGER}),
 }
 
 
@@ -78,6 +80,7 @@ WRITES = frozenset(
         Action.SIGN,
         Action.COUNTERSIGN,
         Action.INVITE,
+        Action.CONNECT,
     }
 )
 ARCHIVED = "{name} is archived, so it is read-only. An onboarding lead can restore it in its admin."
@@ -112,6 +115,7 @@ _DOING = {
     Action.COUNTERSIGN: "countersign: the onboarding lead does",
     Action.MANAGE_PRACTICE: "manage practices: an onboarding lead does",
     Action.INVITE: "invite people: an onboarding lead or the practice manager does",
+    Action.CONNECT: "connect XPM and Xero: the practice manager or an onboarding lead does",
 }
 
 
@@ -236,3 +240,8 @@ def team_of(organisation: Organisation):
         )
         .order_by("first_name", "last_name", "username")
     )
+
+
+def connection_of(practice: Practice) -> Connection | None:
+    """The practice's XPM and Xero connection, if it was ever connected."""
+    return Connection.objects.filter(practice=practice).first()

@@ -212,6 +212,10 @@ class Verb(models.TextChoices):
     MEMBER_REMOVED = "member_removed", "Member removed"
     PRACTICE_UPDATED = "practice_updated", "Practice updated"
     PRACTICE_ARCHIVED = "practice_archived", "Practice archived"
+    CONNECTED = "connected", "XPM and Xero connected"
+    DISCONNECTED = "disconnected", "XPM and Xero disconnected"
+    CONNECTION_LOST = "connection_lost", "XPM and Xero need reconnecting"
+    PULLED = "pulled", "Data pulled from XPM or Xero"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -1,5 +1,6 @@
 """Every page of the product, one feature package at a time, under the ``wizard`` namespace."""
 
+from wizard.connect import urls as connect
 from wizard.dashboard import urls as dashboard
 from wizard.notifications import urls as notifications
 from wizard.people import urls as people
@@ -22,5 +23,6 @@ urlpatterns = [
     *signoff.urlpatterns,
     *report.urlpatterns,
     *people.urlpatterns,
+    *connect.urlpatterns,
     *notifications.urlpatterns,
 ]

@@ -21,6 +21,7 @@ from wizard.access import (
     membership_of,
 )
 from wizard.checklist import STEPS, STEPS_BY_KEY, StepKind
+from wizard.connect.context import connect_context
 from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
 from wizard.signoff.context import signoff_context
@@ -52,6 +53,7 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "to_gather": (to_gather := what_to_gather(onboarding)),
         # Open until the first export is in: then the step list leads.
         "gather_open": not any(i.uploaded for items in to_gather.values() for i in items),
+        "connect": connect_context(request.user, practice),
         "setting_steps": [s.number for s in STEPS if s.kind == StepKind.ATTESTATION],
         **steps_context(onboarding),
     }

@@ -1,0 +1,18 @@
+"""The pull task: thin, takes an id, calls ``audits.xero.pulling``; a transient failure (5xx,
+timeout, a long 429) is retried after the wait Xero asked for, resuming at the stored cursor."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from audits.xero import pulling
+
+
+@shared_task(bind=True, acks_late=True, max_retries=20)
+def pull(self, pull_id: int) -> str:
+    try:
+        return pulling.run_pull(pull_id)
+    except pulling.Transient as transient:
+        if self.request.is_eager:
+            return "interrupted"
+        raise self.retry(countdown=transient.retry_after) from None

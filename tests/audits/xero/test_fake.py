@@ -1,0 +1,57 @@
+"""The fake itself: it holds the contracts, so a field the real API does not have fails."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.fakes import xero
+from tests.fakes.contracts import CONTRACTS
+
+
+def _token(fake) -> str:
+    issued = fake._issue("openid")
+    return issued["access_token"]
+
+
+def test_it_refuses_a_call_without_the_tenant_header(fake_xero):
+    headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
+    answer = httpx.get(f"{fake_xero.base_url}/api.xro/2.0/Contacts", headers=headers)
+    assert answer.status_code == 403
+    assert any("xero-tenant-id" in v for v in fake_xero.violations)  # the contract says so too
+    fake_xero.violations.clear()
+
+
+def test_it_answers_429_with_retry_after_past_the_limit(fake_xero):
+    fake_xero.per_minute = 1
+    headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
+    headers["Xero-Tenant-Id"] = fake_xero.org["tenantId"]
+    url = f"{fake_xero.base_url}/api.xro/2.0/Contacts"
+    assert httpx.get(url, headers=headers).status_code == 200
+    refused = httpx.get(url, headers=headers)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+
+
+def test_it_reports_a_field_the_contract_does_not_have(fake_xero, monkeypatch):
+    fake_xero.contacts[0]["ContactName"] = "not a Xero field"
+    headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
+    headers["Xero-Tenant-Id"] = fake_xero.org["tenantId"]
+    httpx.get(f"{fake_xero.base_url}/api.xro/2.0/Contacts", headers=headers)
+    assert any("ContactName" in v for v in fake_xero.violations)
+    fake_xero.violations.clear()
+
+
+def test_it_refuses_an_expired_access_token(fake_xero):
+    headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
+    fake_xero.offset = xero.ACCESS_SECONDS + 1
+    assert httpx.get(f"{fake_xero.base_url}/connections", headers=headers).status_code == 401
+
+
+def test_it_keeps_the_contract_copies_in_step_with_the_product_owners():
+    """tests/fakes/contracts are copies of shared/contracts (beside the checkout in CI)."""
+    shared = Path(__file__).resolve().parents[4] / "shared" / "contracts"
+    if not shared.exists():
+        pytest.skip("shared/contracts is not beside this checkout")
+    for original in sorted(shared.glob("*.yaml")):
+        assert (CONTRACTS / original.name).read_bytes() == original.read_bytes(), original.name

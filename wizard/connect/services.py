@@ -1,0 +1,109 @@
+"""Connecting a practice to XPM and Xero and disconnecting it (docs/connect.md): the OAuth
+``state`` bound to the person's session and the practice, the tenants from ``/connections``,
+tokens stored encrypted (audits.xero.session), and an audit event for each change that never
+carries a token."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import httpx
+from django.db import transaction
+from django.utils import timezone
+
+from audits.models import Connection, ConnectionState
+from audits.xero import oauth
+from audits.xero.session import NeedsReconnecting, access_token, forget, save_tokens
+from wizard import events
+from wizard.models import Practice, Verb
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "xero_oauth_states"
+PENDING_LIMIT = 5  # connect attempts a session may have open at once
+
+
+class Refused(Exception):
+    """The connection could not be made; the message is for the person."""
+
+
+def begin(*, practice: Practice, session, redirect_uri: str) -> str:
+    """The authorise URL, with a fresh ``state`` remembered in this session for this practice."""
+    state = secrets.token_urlsafe(32)
+    pending = dict(session.get(SESSION_KEY, {}))
+    pending[state] = practice.pk
+    session[SESSION_KEY] = dict(list(pending.items())[-PENDING_LIMIT:])
+    return oauth.authorization_url(state=state, redirect_uri=redirect_uri)
+
+
+def claim_state(session, state: str) -> int | None:
+    """The practice this session started connecting with ``state`` (used once), else None."""
+    pending = dict(session.get(SESSION_KEY, {}))
+    practice_pk = pending.pop(state, None) if state else None
+    session[SESSION_KEY] = pending
+    return practice_pk
+
+
+def _tenant(found: list[dict], kind: str) -> dict:
+    return next((t for t in found if t.get("tenantType") == kind), {})
+
+
+def complete(*, practice: Practice, actor, code: str, redirect_uri: str) -> Connection:
+    """Exchange the code, pick the XPM and Xero tenants the person allowed, store it all."""
+    try:
+        token = oauth.exchange(code=code, redirect_uri=redirect_uri)
+        found = oauth.connections(token["access_token"])
+    except (oauth.Refused, httpx.HTTPError) as error:
+        logger.warning("Connecting practice %s failed: %s", practice.pk, type(error).__name__)
+        raise Refused("Xero did not accept the connection. Try connecting again.") from None
+    xpm, xero = _tenant(found, oauth.XPM), _tenant(found, oauth.XERO)
+    if not xpm and not xero:
+        raise Refused("Neither an XPM practice nor a Xero organisation was allowed. Try again.")
+    with transaction.atomic():
+        connection, _ = Connection.objects.select_for_update().get_or_create(practice=practice)
+        connection.xpm_tenant_id, connection.xpm_connection_id = _ids(xpm)
+        connection.xero_tenant_id, connection.xero_connection_id = _ids(xero)
+        connection.xpm_tenant_name = xpm.get("tenantName", "")[:200]
+        connection.xero_tenant_name = xero.get("tenantName", "")[:200]
+        save_tokens(connection, token)
+        connection.state = ConnectionState.CONNECTED
+        connection.connected_by, connection.connected_at = actor, timezone.now()
+        connection.save()
+        details = {"xpm": connection.xpm_tenant_name, "xero": connection.xero_tenant_name}
+        events.record_for(
+            practice, Verb.CONNECTED, actor=actor, details=details | {"scopes": connection.scopes}
+        )
+    return connection
+
+
+def _ids(tenant: dict) -> tuple[str, str]:
+    return tenant.get("tenantId", ""), tenant.get("id", "")
+
+
+def disconnect(*, practice: Practice, actor) -> bool:
+    """Revoke the tenants' connections at Xero (when the tokens still work) and forget the
+    tokens here whatever Xero answers. True when Xero confirmed the revocation."""
+    connection = Connection.objects.filter(practice=practice).first()
+    if connection is None or connection.state == ConnectionState.DISCONNECTED:
+        return False
+    revoked = _revoke(connection)
+    with transaction.atomic():
+        forget(connection)
+        details = {"revoked_at_xero": revoked}
+        events.record_for(practice, Verb.DISCONNECTED, actor=actor, details=details)
+    return revoked
+
+
+def _revoke(connection: Connection) -> bool:
+    ids = [i for i in (connection.xpm_connection_id, connection.xero_connection_id) if i]
+    try:
+        token = access_token(connection)
+        for connection_id in ids:
+            oauth.delete_connection(token, connection_id)
+    except (NeedsReconnecting, httpx.HTTPError) as error:
+        logger.warning(
+            "Revoking practice %s failed: %s", connection.practice_id, type(error).__name__
+        )
+        return False
+    return True

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from wizard.connect import views
+
+urlpatterns = [
+    path("practices/<int:pk>/connect/", views.connect, name="connect"),
+    path("practices/<int:pk>/disconnect/", views.disconnect, name="disconnect"),
+    path("connect/callback/", views.callback, name="connect_callback"),
+]
