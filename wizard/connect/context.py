@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from audits.models import ConnectionState
 from audits.xero import oauth
 from wizard.access import Action, can, connection_of
+from wizard.connect.services import PULLABLE, latest_pulls
 from wizard.models import Practice
 
 
@@ -12,4 +14,16 @@ def connect_context(user, practice: Practice) -> dict:
         "configured": oauth.configured(),
         "connection": connection_of(practice),
         "can_connect": can(user, Action.CONNECT) and practice.archived_at is None,
+    }
+
+
+def pull_context(practice: Practice, onboarding) -> dict:
+    """What the upload area offers besides uploads: a pull per kind the connection can read,
+    and the newest pull of each kind with its progress."""
+    connection = connection_of(practice)
+    connected = connection is not None and connection.state == ConnectionState.CONNECTED
+    return {
+        "pull_connected": connected and practice.archived_at is None,
+        "pullable": PULLABLE,
+        "pulls": latest_pulls(onboarding) if connection is not None else {},
     }

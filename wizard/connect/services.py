@@ -12,9 +12,11 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
-from audits.models import Connection, ConnectionState
-from audits.xero import oauth
+from audits.kinds import KINDS
+from audits.models import Connection, ConnectionState, Pull
+from audits.xero import oauth, pulling
 from audits.xero.session import NeedsReconnecting, access_token, forget, save_tokens
+from audits.xero.tasks import pull as pull_task
 from wizard import events
 from wizard.models import Practice, Verb
 
@@ -107,3 +109,30 @@ def _revoke(connection: Connection) -> bool:
         )
         return False
     return True
+
+
+PULLABLE = tuple(pulling.SOURCES)  # the kinds a connection can read today
+
+
+def start_pull(*, practice: Practice, onboarding, step_key: str, kind: str, actor) -> Pull:
+    """Read ``kind`` from XPM or Xero in a worker; the pulled table then goes through the upload
+    path like a file. Refused in words when the practice is not connected."""
+    connection = Connection.objects.filter(practice=practice).first()
+    if connection is None or connection.state != ConnectionState.CONNECTED:
+        raise Refused("Connect XPM and Xero first: use the panel on the practice's overview.")
+    if kind not in PULLABLE:
+        raise Refused(f"{KINDS[kind].label} cannot be pulled yet: upload the export instead.")
+    with transaction.atomic():
+        pull = pulling.start(
+            practice=practice, onboarding=onboarding, kind=kind, step_key=step_key, actor=actor
+        )
+        pull_task.delay_on_commit(pull.pk)
+    return pull
+
+
+def latest_pulls(onboarding) -> dict[str, Pull]:
+    """The newest pull of each kind for this onboarding (what the upload area reports)."""
+    found: dict[str, Pull] = {}
+    for pull in Pull.objects.filter(onboarding=onboarding).order_by("-created_at", "-pk"):
+        found.setdefault(pull.kind, pull)
+    return found

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from audits.kinds import KINDS
 from audits.xero import oauth
-from wizard.access import Action, get_practice_for_user
+from wizard.access import Action, current_onboarding, get_practice_for_user
+from wizard.checklist import get_step
 from wizard.connect import services
 from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
@@ -74,3 +76,25 @@ def disconnect(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         request, "XPM and Xero are disconnected; the stored tokens are deleted." + note
     )
     return redirect("wizard:overview", pk=practice.pk)
+
+
+@require_POST
+def pull(request: HtmxHttpRequest, pk: int, key: str, kind: str) -> HttpResponse:
+    """Pull one kind from XPM or Xero for this step; the upload area shows it being read."""
+    practice = get_practice_for_user(request.user, pk, Action.UPLOAD)
+    step = get_step(key)
+    if kind not in step.all_exports:
+        raise Http404("This step does not read that export.")
+    try:
+        services.start_pull(
+            practice=practice,
+            onboarding=current_onboarding(practice),
+            step_key=step.key,
+            kind=kind,
+            actor=request.user,
+        )
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Pulling {KINDS[kind].label}: it is checked once it is in.")
+    return redirect(reverse("wizard:step", args=[practice.pk, step.key]) + "#upload-area")

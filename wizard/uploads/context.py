@@ -10,6 +10,7 @@ from django.db.models import Q
 from audits.kinds import KINDS
 from audits.models import Upload, UploadStatus
 from wizard.checklist import STEPS
+from wizard.connect.context import pull_context
 from wizard.models import SignOff
 
 HISTORY_PER_KIND = 10
@@ -90,6 +91,10 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
                 "more": more,
             }
         )
+    pulls = pull_context(practice, onboarding)
+    for group in history:  # a pull of the kind beside its uploads, when connected
+        group["pull"] = pulls["pulls"].get(group["kind"].key)
+        group["pullable"] = pulls["pull_connected"] and group["kind"].key in pulls["pullable"]
     unmatched = list(base.filter(step_key=step.key, kind="")[:HISTORY_PER_KIND])
     recent = list(base.filter(step_key=step.key)[:12])
     pending = [_with_bad_rows(u) for u in _still_pending(recent)][:3]

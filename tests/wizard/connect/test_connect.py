@@ -3,41 +3,15 @@ rotation, "needs reconnecting", disconnect that revokes, and a callback from els
 
 from urllib.parse import parse_qs, urlparse
 
-import httpx
 import pytest
 from django.urls import reverse
 
 from audits.models import Connection, ConnectionState
 from audits.xero import session, tokens
+from tests.wizard.connect.helpers import connect, consent
 from wizard.models import AuditEvent, Verb
 
 pytestmark = pytest.mark.django_db
-
-
-def _consent(fake, authorise_url: str) -> str:
-    """Allow both tenants on the fake's consent page; the callback URL it redirects to."""
-    query = {k: v[0] for k, v in parse_qs(urlparse(authorise_url).query).items()}
-    page = httpx.get(authorise_url)
-    assert "Allow access" in page.text
-    answer = httpx.post(
-        authorise_url, data={**query, "tenant": [fake.xpm["tenantId"], fake.org["tenantId"]]}
-    )
-    return answer.headers["Location"]
-
-
-def _connect(client, fake, practice) -> Connection:
-    started = client.post(reverse("wizard:connect", args=[practice.pk]))
-    assert started.status_code == 302
-    callback = _consent(fake, started["Location"])
-    done = client.get(callback.replace("http://testserver", ""))
-    assert done.status_code == 302
-    return Connection.objects.get(practice=practice)
-
-
-@pytest.fixture
-def connected(client, manager, practice, fake_xero) -> Connection:
-    client.force_login(manager)
-    return _connect(client, fake_xero, practice)
 
 
 def test_it_asks_for_read_scopes_only(client, manager, practice, fake_xero):
@@ -64,7 +38,7 @@ def test_it_keeps_tokens_out_of_the_audit_trail_and_logs(
     client, manager, practice, fake_xero, caplog
 ):
     client.force_login(manager)
-    connection = _connect(client, fake_xero, practice)
+    connection = connect(client, fake_xero, practice)
     secrets = {tokens.decrypt(connection.access_token), tokens.decrypt(connection.refresh_token)}
     event = AuditEvent.objects.get(verb=Verb.CONNECTED)
     assert not [s for s in secrets if s in str(event.details)]
@@ -76,7 +50,7 @@ def test_it_refuses_a_callback_whose_state_this_session_did_not_issue(
 ):
     client.force_login(outsider)
     started = client.post(reverse("wizard:connect", args=[other_practice.pk]))
-    callback = _consent(fake_xero, started["Location"])
+    callback = consent(fake_xero, started["Location"])
     client.force_login(manager)  # another person's session replays it
     answer = client.get(callback.replace("http://testserver", ""))
     assert answer.status_code == 400
