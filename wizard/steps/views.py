@@ -28,6 +28,7 @@ from wizard.signoff.context import signoff_context
 from wizard.steps import services
 from wizard.steps.context import step_context, steps_context, what_to_gather
 from wizard.steps.forms import AttestationForm
+from wizard.uploads.context import upload_area_context
 
 
 @require_GET
@@ -71,6 +72,11 @@ def step_detail(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
         context = {"practice": practice, "progress": progress, "step": progress.step}
         context |= signoff_context(request, progress)
         return render(request, "wizard/signoff_panel.html#signoff-panel", context)
+    if fragment == "upload-area":
+        # Polled while a pull from XPM or Xero runs: the area again, with its progress.
+        step = get_progress(onboarding, key).step
+        context = upload_area_context(request, practice, onboarding, step)
+        return render(request, "wizard/upload_area.html#upload-area", context)
     template_name = "wizard/step.html"
     if fragment == "step-card":
         template_name += "#step-card"

@@ -55,3 +55,18 @@ def test_it_refuses_a_pull_when_not_connected(client, manager, practice):
 
 def test_it_refuses_a_kind_the_step_does_not_read(client, practice, connected):
     assert _pull(client, practice, kind="xero_invoices").status_code == 404
+
+
+def test_it_polls_the_upload_area_while_a_pull_runs(client, practice, connected):
+    onboarding = practice.current_onboarding()
+    Pull.objects.create(
+        practice=practice, onboarding=onboarding, kind="xpm_clients", step_key=STEP, rows=200
+    )
+    url = reverse("wizard:step", args=[practice.pk, STEP])
+    page = client.get(url).content.decode()
+    assert f'hx-get="{url}?fragment=upload-area" hx-trigger="every 2s"' in page
+    assert "Pull from XPM: Pulling · page 0, 200 rows so far" in page
+    area = client.get(url + "?fragment=upload-area", HTTP_HX_REQUEST="true").content.decode()
+    assert area.lstrip().startswith('<div id="upload-area"') and "<html" not in area
+    Pull.objects.update(status=PullStatus.SUCCEEDED)
+    assert "every 2s" not in client.get(url).content.decode()
