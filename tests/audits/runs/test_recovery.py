@@ -16,16 +16,6 @@ from wizard.runs import services as run_services
 
 
 @pytest.fixture
-def onboarding(practice):
-    return practice.current_onboarding()
-
-
-@pytest.fixture
-def clients(onboarding):
-    return make_upload(onboarding, "xpm_clients", CLIENTS_CSV, name="clients.csv")
-
-
-@pytest.fixture
 def threaded_heartbeat(monkeypatch, settings):
     """As on PostgreSQL: the heartbeat beats on its own thread every five seconds."""
     monkeypatch.setattr(execution, "beats_on_a_thread", lambda: True)

@@ -8,7 +8,7 @@ from audits.models import Finding, RunStatus, StateMapping, ValidationRun
 from audits.runs import checking, execution, state_map
 from audits.validators import registry
 from audits.validators.base import Registry, Rule
-from tests.audits.runs.factories import CLIENTS_CSV, make_upload
+from tests.audits.runs.factories import make_upload
 from wizard.models import AuditEvent, StepStatus, Verb
 from wizard.runs import services as run_services
 
@@ -62,16 +62,6 @@ def rules(monkeypatch):
 
     use(CommaNames(), EveryName())
     return use
-
-
-@pytest.fixture
-def onboarding(practice):
-    return practice.current_onboarding()
-
-
-@pytest.fixture
-def clients(onboarding):
-    return make_upload(onboarding, "xpm_clients", CLIENTS_CSV, name="clients.csv")
 
 
 def queued_run(onboarding, step_key="client-names"):
