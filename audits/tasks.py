@@ -11,17 +11,19 @@ from kombu.exceptions import OperationalError as BrokerError
 from audits import reading
 from audits.runs import execution
 
+# Both tasks: redelivered if the worker dies, and a transient database or broker error (the
+# broker's own connection errors too) retried like a database hiccup.
+RETRIED = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, BrokerError, ConnectionError),
+    "max_retries": 3,
+    "retry_backoff": True,
+    "retry_jitter": True,
+}
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    # The broker's own connection errors are retried like a database hiccup.
-    autoretry_for=(OperationalError, BrokerError, ConnectionError),
-    max_retries=3,
-    retry_backoff=True,
-    retry_jitter=True,
-)
+
+@shared_task(bind=True, **RETRIED)
 def run_validation(self, run_id: int) -> str:
     outcome = execution.execute_run(run_id)
     if outcome == execution.Outcome.BUSY and not self.request.is_eager:
@@ -49,14 +51,7 @@ def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
     sweep_stale_runs.apply_async(countdown=execution.quiet_after().total_seconds() + 1)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, BrokerError, ConnectionError),
-    max_retries=3,
-    retry_backoff=True,
-    retry_jitter=True,
-)
+@shared_task(**RETRIED)
 def read_upload(upload_id: int) -> str:
     """Parse a stored upload off the web request; safe to run twice (``reading.read_upload``)."""
     return reading.read_upload(upload_id)
