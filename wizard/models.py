@@ -349,6 +349,16 @@ class SignOff(models.Model):
         return self.stale_at is None and self.revoked_at is None
 
 
+def _of_outer_finding(model) -> models.QuerySet:
+    """Rows of ``model`` about the finding an outer query is on: its run's onboarding and step,
+    and its match key (the indexed columns). For ``Exists()``/``Subquery()`` over findings."""
+    return model.objects.filter(
+        onboarding_id=models.OuterRef("run__onboarding_id"),
+        step_key=models.OuterRef("run__step_key"),
+        match_key=models.OuterRef("match_key"),
+    )
+
+
 class Waiver(models.Model):
     """An error accepted with a written reason. Follows its finding across re-runs by match key."""
 
@@ -376,6 +386,11 @@ class Waiver(models.Model):
     def __str__(self) -> str:
         return f"{self.code} waived by {self.waived_by_label}"
 
+    @classmethod
+    def of_outer_finding(cls) -> models.QuerySet:
+        """The waiver in force of the finding an outer query is on."""
+        return _of_outer_finding(cls).filter(revoked_at=None)
+
 
 class Acknowledgement(models.Model):
     """A warning a person has read and accepted. Follows its finding across re-runs."""
@@ -401,6 +416,11 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} acknowledged"
+
+    @classmethod
+    def of_outer_finding(cls) -> models.QuerySet:
+        """The acknowledgement of the finding an outer query is on."""
+        return _of_outer_finding(cls)
 
 
 class Invitation(models.Model):

@@ -15,14 +15,6 @@ from audits.models import Finding, Severity, ValidationRun
 from wizard.models import Acknowledgement, Waiver
 
 
-def _same_finding(model) -> QuerySet:
-    return model.objects.filter(
-        onboarding_id=OuterRef("run__onboarding_id"),
-        step_key=OuterRef("run__step_key"),
-        match_key=OuterRef("match_key"),
-    )
-
-
 def closed_counts(latest: QuerySet[ValidationRun]) -> dict[tuple[int, str], tuple[int, int]]:
     """(onboarding, step key) -> (waived errors, acknowledged warnings) in ``latest`` runs."""
     # Only runs of a step with some waiver or acknowledgement can have anything closed: the
@@ -36,8 +28,8 @@ def closed_counts(latest: QuerySet[ValidationRun]) -> dict[tuple[int, str], tupl
         Finding.objects.filter(run__in=touched.values("pk"))
         .exclude(code="C00.I001")
         .annotate(
-            waived=Exists(_same_finding(Waiver).filter(revoked_at=None)),
-            acked=Exists(_same_finding(Acknowledgement)),
+            waived=Exists(Waiver.of_outer_finding()),
+            acked=Exists(Acknowledgement.of_outer_finding()),
         )
         .filter(Q(severity=Severity.ERROR, waived=True) | Q(severity=Severity.WARNING, acked=True))
         .order_by()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -81,19 +81,13 @@ def _latest_runs(onboarding: Onboarding) -> dict[str, ValidationRun]:
     return runs
 
 
-def _open_annotations(onboarding: Onboarding) -> dict:
+def _open_annotations() -> dict:
     """Per finding: is it waived (error) / acknowledged (warning)? Correlated EXISTS on the
     indexed (onboarding, step_key, match_key) of waivers and acknowledgements."""
-    waived = Waiver.objects.filter(
-        onboarding=onboarding,
-        step_key=OuterRef("run__step_key"),
-        match_key=OuterRef("match_key"),
-        revoked_at=None,
-    )
-    acked = Acknowledgement.objects.filter(
-        onboarding=onboarding, step_key=OuterRef("run__step_key"), match_key=OuterRef("match_key")
-    )
-    return {"is_waived": Exists(waived), "is_acked": Exists(acked)}
+    return {
+        "is_waived": Exists(Waiver.of_outer_finding()),
+        "is_acked": Exists(Acknowledgement.of_outer_finding()),
+    }
 
 
 OPEN = Q(severity=Severity.ERROR, is_waived=False) | Q(severity=Severity.WARNING, is_acked=False)
@@ -111,7 +105,7 @@ class _Figures:
 
 def _figures(onboarding: Onboarding, checked: list[int]) -> _Figures:
     figures = _Figures()
-    annotations = _open_annotations(onboarding)
+    annotations = _open_annotations()
     findings = Finding.objects.filter(run_id__in=checked).exclude(code="C00.I001")
     findings = findings.annotate(**annotations)
     for row in (

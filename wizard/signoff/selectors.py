@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, QuerySet, Subquery
 from django.utils import timezone
 
 from audits.kinds import KINDS
@@ -154,16 +154,11 @@ def download_rows(findings: QuerySet[Finding]) -> Iterator[list[object]]:
     """``findings`` as download rows: each finding's fields, its status (open, waived,
     acknowledged, info) and, for a waived error, the reason and who waived it. Three columns
     from two subqueries, however many findings."""
-    same = {
-        "onboarding_id": OuterRef("run__onboarding_id"),
-        "step_key": OuterRef("run__step_key"),
-        "match_key": OuterRef("match_key"),
-    }
-    waiver = Waiver.objects.filter(**same, revoked_at=None).order_by("waived_at", "pk")
+    waiver = Waiver.of_outer_finding().order_by("waived_at", "pk")
     values = findings.annotate(
         waiver_reason=Subquery(waiver.values("reason")[:1]),
         waived_by=Subquery(waiver.values("waived_by_label")[:1]),
-        acknowledged=Exists(Acknowledgement.objects.filter(**same)),
+        acknowledged=Exists(Acknowledgement.of_outer_finding()),
     ).values(*FINDING_COLUMNS, "waiver_reason", "waived_by", "acknowledged")
     for row in values.iterator(chunk_size=2000):
         yield [*finding_row(row), _status(row), row["waiver_reason"] or "", row["waived_by"] or ""]
