@@ -24,15 +24,15 @@ class Linkage:
         self.a, self.b, self.model, self.scored = a, b, model, scored
 
 
-def link_within(frame: pd.DataFrame, *, country: str = "AU") -> Linkage:
-    p = prepare(frame, country=country)
+def link_within(frame: pd.DataFrame) -> Linkage:
+    p = prepare(frame)
     model = Model(p, p, within=True)
     i, j = blocking.within(p)
     return Linkage(p, p, model, model.score(i, j))
 
 
-def link_between(left: pd.DataFrame, right: pd.DataFrame, *, country: str = "AU") -> Linkage:
-    a, b = prepare_pair(left, right, country=country)
+def link_between(left: pd.DataFrame, right: pd.DataFrame) -> Linkage:
+    a, b = prepare_pair(left, right)
     model = Model(a, b, within=False)
     i, j = blocking.between(a, b)
     return Linkage(a, b, model, model.score(i, j))

@@ -18,7 +18,7 @@ from audits.validators.linkage.sounds import skeleton
 
 IDENTIFIER_KEYS = ("date_of_birth", "tax_number", "email", "phone", "code")
 MAX_SHARED = 20  # records on one identifier key: a household or a group shares less than this
-MAX_NAME_BLOCK = 60  # records on one name key (at most 1,770 pairs within a block)
+MAX_NAME_BLOCK = 25  # records on one name key (at most 300 pairs within a block)
 KEY_CHARS = 5
 
 
@@ -32,29 +32,32 @@ def _values(p: Prepared, name: str) -> pd.Series:
     return pd.Series(p.column(name), dtype=object)
 
 
-def keys(p: Prepared, *, people: bool = True, whole: bool = True) -> pd.DataFrame:
-    """(pos, key, cap) rows, one per key a record has."""
+def keys(p: Prepared, *, everyone_whole: bool = False) -> pd.DataFrame:
+    """(pos, key, cap) rows, one per key a record has. People get the person keys, the others
+    the whole-name keys; with ``everyone_whole`` (between systems, where one side may list a
+    person the way it lists an organisation) people get the whole-name keys too."""
     out = []
     for name in IDENTIFIER_KEYS:
         out.append(_rows(name[:1] + ":" + _values(p, name), "i"))
     street, postcode = _values(p, "street"), _values(p, "postcode")
     both = (street != "") & (postcode != "")
     out.append(_rows(("a:" + street + "|" + postcode).where(both, ""), "i"))
-    if people:
-        given, family = _values(p, "given"), _values(p, "family")
-        sk = pd.Series(pd.unique(pd.concat([given, family])), dtype=object)
-        sk = dict(zip(sk, sk.map(skeleton), strict=True))
-        usable = pd.Series(p.person) & (given != "") & (family != "")
-        out.append(_rows(("n:" + family.map(sk) + "|" + given.str[:1]).where(usable, ""), "n"))
-        out.append(_rows(("n:" + given.map(sk) + "|" + family.str[:1]).where(usable, ""), "n"))
-    if whole:
-        forms = _values(p, "org")
-        joined = forms.str.replace(" ", "", regex=False)
-        ordered = forms.map(lambda f: "".join(sorted(f.split())))
-        named = joined.str.len() >= 3
-        for tag, key in (("o:", joined.str[:KEY_CHARS]), ("s:", joined.str[-KEY_CHARS:])):
-            out.append(_rows((tag + key).where(named, ""), "n"))
-        out.append(_rows(("w:" + ordered.str[:KEY_CHARS]).where(named, ""), "n"))
+    person = pd.Series(p.person)
+    given, family = _values(p, "given"), _values(p, "family")
+    sk = pd.Series(pd.unique(pd.concat([given, family])), dtype=object)
+    sk = dict(zip(sk, sk.map(skeleton), strict=True))
+    usable = person & (given != "") & (family != "")
+    out.append(_rows(("n:" + family.map(sk) + "|" + given.str[:1]).where(usable, ""), "n"))
+    out.append(_rows(("n:" + given.map(sk) + "|" + family.str[:1]).where(usable, ""), "n"))
+    forms = _values(p, "org")
+    if not everyone_whole:
+        forms = forms.where(~person, "")
+    joined = forms.str.replace(" ", "", regex=False)
+    ordered = forms.map(lambda f: "".join(sorted(f.split())))
+    named = joined.str.len() >= 3
+    for tag, key in (("o:", joined.str[:KEY_CHARS]), ("s:", joined.str[-KEY_CHARS:])):
+        out.append(_rows((tag + key).where(named, ""), "n"))
+    out.append(_rows(("w:" + ordered.str[:KEY_CHARS]).where(named, ""), "n"))
     rows = pd.concat(out, ignore_index=True)
     return rows.drop_duplicates(["pos", "key"])
 
@@ -67,7 +70,7 @@ def _capped(rows: pd.DataFrame) -> pd.DataFrame:
 
 def within(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Unique (i, j) positional pairs, i < j, sharing a key of one side."""
-    rows = _capped(keys(p, whole=True))
+    rows = _capped(keys(p))
     rows = rows[rows.groupby("key")["pos"].transform("size") >= 2]
     both = rows[["key", "pos"]].merge(rows[["key", "pos"]], on="key", suffixes=("_a", "_b"))
     both = both[both["pos_a"] < both["pos_b"]]
@@ -76,7 +79,7 @@ def within(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 def between(a: Prepared, b: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Unique (i, j) pairs, i into ``a`` and j into ``b``, sharing a key."""
-    left, right = _capped(keys(a)), _capped(keys(b))
+    left, right = _capped(keys(a, everyone_whole=True)), _capped(keys(b, everyone_whole=True))
     both = left[["key", "pos"]].merge(right[["key", "pos"]], on="key", suffixes=("_a", "_b"))
     return _unique(both["pos_a"].to_numpy(), both["pos_b"].to_numpy(), b.n)
 

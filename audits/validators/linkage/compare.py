@@ -121,9 +121,12 @@ def _org_levels(x: list, y: list) -> np.ndarray:
     xj, yj = [v.replace(" ", "") for v in x], [v.replace(" ", "") for v in y]
     score = np.maximum(spaced, process.cpdist(xj, yj, scorer=fuzz.ratio, workers=1))
     slip = process.cpdist(xj, yj, scorer=DamerauLevenshtein.distance, workers=1) <= 1
-    added = np.array([_one_word_added(p, q) for p, q in zip(x, y, strict=True)], dtype=bool)
     close = slip | (score >= ORG_CLOSE)
-    return np.where(close, 1, np.where((score >= ORG_ALIKE) | added, 2, 3))
+    level = np.where(close, 1, np.where(score >= ORG_ALIKE, 2, 3))
+    for k in np.flatnonzero(level == 3):
+        if _one_word_added(x[k], y[k]):
+            level[k] = 2
+    return level
 
 
 def _one_word_added(x: str, y: str) -> bool:

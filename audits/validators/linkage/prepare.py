@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import phonenumbers
 
-from audits.validators.names import ORGANISATION_WORDS, match_name, parse_individual
+from audits.validators.names import ORGANISATION_WORDS, TITLE_RE, match_name, parse_individual
 
 FIELDS = (
     "given",
@@ -119,23 +118,12 @@ def email(text: str) -> str:
     return text if "@" in text and "." in text.rpartition("@")[2] else ""
 
 
-def phone_normaliser(country: str) -> Callable[[str], str]:
-    """E.164 ("+61299991234") when ``phonenumbers`` can read it for the practice's country, else
-    the last nine digits ("(02) 9999 1234" and "+61 2 9999 1234" are one number either way)."""
-
-    def normalise(text: str) -> str:
-        digits = re.sub(r"\D", "", text)
-        if len(digits) < 8:
-            return ""
-        try:
-            number = phonenumbers.parse(text, country)
-        except phonenumbers.NumberParseException:
-            return digits[-9:]
-        if phonenumbers.is_possible_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return digits[-9:]
-
-    return normalise
+def phone(digits: pd.Series) -> pd.Series:
+    """The last nine digits of a number of eight or more: "+61 2 9999 1234", "(02) 9999 1234"
+    and "02 9999 1234" are one number (checking it belongs to the country is C05.W006's job,
+    with ``phonenumbers``)."""
+    digits = digits.str.replace(r"\D", "", regex=True)
+    return digits.str[-9:].where(digits.str.len() >= 8, "")
 
 
 def street(text: str) -> str:
@@ -155,9 +143,9 @@ def _names(frame: pd.DataFrame) -> pd.DataFrame:
     first, last = _text(frame, "first_name"), _text(frame, "last_name")
     organisation = _per_value(name, lambda n: bool(ORGANISATION_WORDS.search(n))).astype(bool)
     fields = (first != "") | (last != "")
-    parsed = _per_value(name, _parse_person)
-    given = _per_value(first.where(fields, parsed.str[0]), _first_word)
-    family = _per_value(last.where(fields, parsed.str[1]), _letters)
+    parsed = _parse_person(name)
+    given = _per_value(first.where(fields, parsed["given"]), _first_word)
+    family = _per_value(last.where(fields, parsed["family"]), _letters)
     structure = _text(frame, "business_structure").str.casefold()
     person = ~organisation & ((given != "") | (family != ""))
     person &= structure.eq("") | structure.str.contains("individual|sole", regex=True)
@@ -171,11 +159,18 @@ def _names(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _parse_person(name: str) -> tuple[str, str]:
-    if not name or (len(name.split()) > 4 and "," not in name):
-        return "", ""
-    parsed = parse_individual(name)
-    return parsed.given, parsed.family
+def _parse_person(names: pd.Series) -> pd.DataFrame:
+    """given / family read from the name: "First [Middle] Last" by its words (vectorised),
+    "Last, First" and names with a title through ``parse_individual``."""
+    words = names.str.split()
+    count = words.str.len()
+    given = words.str[0].where(count >= 2, "").fillna("")
+    family = words.str[-1].where(count.between(1, 4), "").fillna("")
+    tricky = names.str.contains(",", regex=False) | names.str.contains(TITLE_RE, regex=True)
+    for position in np.flatnonzero(tricky.to_numpy()):
+        parsed = parse_individual(names.iat[position])
+        given.iat[position], family.iat[position] = parsed.given, parsed.family
+    return pd.DataFrame({"given": given, "family": family})
 
 
 def _first_word(text: str) -> str:
@@ -183,7 +178,7 @@ def _first_word(text: str) -> str:
     return _letters(words[0]) if words else ""
 
 
-def prepare(frame: pd.DataFrame, *, country: str = "AU") -> Prepared:
+def prepare(frame: pd.DataFrame) -> Prepared:
     """``frame`` has any of name, first_name, last_name, business_structure, date_of_birth,
     tax_number, email, phone, address, postcode, client_code / account_number."""
     names = _names(frame)
@@ -197,7 +192,7 @@ def prepare(frame: pd.DataFrame, *, country: str = "AU") -> Prepared:
         "date_of_birth": _per_value(_text(frame, "date_of_birth"), date_of_birth),
         "tax_number": _per_value(_text(frame, "tax_number"), tax_number),
         "email": _per_value(_text(frame, "email"), email),
-        "phone": _per_value(_text(frame, "phone"), phone_normaliser(country)),
+        "phone": phone(_text(frame, "phone")),
         "postcode": _text(frame, "postcode").str.replace(r"\s", "", regex=True).str.casefold(),
         "street": _per_value(_text(frame, "address"), street),
         "code": code.str.casefold(),
@@ -228,9 +223,9 @@ def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
 
 
-def prepare_pair(left: pd.DataFrame, right: pd.DataFrame, *, country: str = "AU"):
+def prepare_pair(left: pd.DataFrame, right: pd.DataFrame):
     """Two sides coded in ONE value space (equal codes = equal values across the sides)."""
-    both = prepare(pd.concat([left, right], ignore_index=True), country=country)
+    both = prepare(pd.concat([left, right], ignore_index=True))
     n = len(left)
     a, b = Prepared(n=n), Prepared(n=len(right))
     for name in FIELDS:
