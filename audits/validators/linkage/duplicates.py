@@ -9,33 +9,70 @@ exact-duplicate identity are C05.E001's and left out here.
 
 from __future__ import annotations
 
-import numpy as np
+import re
 
-from audits.validators.linkage import Linkage
-from audits.validators.linkage.model import MATCH_WEIGHT
+import numpy as np
+import pandas as pd
+
+from audits.validators.linkage import Linkage, link_within
+from audits.validators.linkage.model import BY_KEY, MATCH_WEIGHT
 
 IDENTIFYING = ("date_of_birth", "tax_number", "email", "phone", "address", "code")
+DISCRIMINATING = ("date_of_birth", "tax_number", "email")
+_DIGITS = re.compile(r"\d+")
 MAX_EVIDENCE_PAIRS = 10  # a cluster's finding shows at most this many pairs
 
 
-def accepted(linkage: Linkage, identity: np.ndarray | None = None) -> np.ndarray:
+def accepted(
+    linkage: Linkage, identity: np.ndarray | None = None, *, exact: bool = False
+) -> np.ndarray:
     """Per scored pair: a probable duplicate? ``identity`` (per position, -1 for none) marks
-    rows already grouped as exact duplicates."""
+    rows already grouped as exact duplicates; ``exact`` keeps equal-named pairs with no
+    differing identifier too (the question "same client?" rather than "C05.W002?")."""
     s = linkage.scored
     lv = s.levels
     person = (lv["given"] >= 0) | (lv["family"] >= 0)
     person_ok = ~((lv["given"] == 3) & (lv["family"] == 3)) & ~(
         (lv["given"] < 0) & (lv["family"] == 3)
     )
-    org_ok = (lv["org"] >= 0) & (lv["org"] <= 2)
+    org_ok = (lv["org"] >= 0) & (lv["org"] <= 2) & _same_numbers(linkage)
     similar = np.where(person, person_ok, org_ok)
+    # Names equal after normalisation (C05.E001's definition of "the same name").
+    ci, cj = linkage.a.codes["normal"][s.i], linkage.b.codes["normal"][s.j]
+    equal = (ci == cj) & (ci >= 0)
+    # Equal names: a slip in an identifier makes a probable duplicate; a truly different date of
+    # birth, tax number or email makes namesakes (C13.W004), whatever else agrees.
+    slipped = np.zeros(len(s.i), dtype=bool)
+    differs = np.zeros(len(s.i), dtype=bool)
+    for key in DISCRIMINATING:
+        last = len(BY_KEY[key].levels) - 1
+        slipped |= (lv[key] > 0) & (lv[key] < last)
+        differs |= lv[key] == last
+    if not exact:
+        similar &= ~(equal & (~slipped | differs))
     agrees = np.zeros(len(s.i), dtype=bool)
     for key in IDENTIFYING:
-        agrees |= (lv[key] == 0) | (lv[key] == 1)
+        agrees |= (lv[key] == 0) | ((lv[key] == 1) & (len(BY_KEY[key].levels) > 2))
     out = (s.weight >= MATCH_WEIGHT) & similar & agrees
     if identity is not None:
         out &= ~((identity[s.i] == identity[s.j]) & (identity[s.i] >= 0))
     return out
+
+
+def _same_numbers(linkage: Linkage) -> np.ndarray:
+    """Per pair: the numbers in the two names agree ("Property Trust No 1" / "No 2" are two)."""
+    values = linkage.a.values["org"]
+    numbers = np.array([" ".join(_DIGITS.findall(v)) for v in values] + [""], dtype=object)
+    ci, cj = linkage.a.codes["org"][linkage.scored.i], linkage.b.codes["org"][linkage.scored.j]
+    return numbers[ci] == numbers[cj]
+
+
+def probable_duplicates(frame: pd.DataFrame) -> list[list[int]]:
+    """Clusters (sorted lists of frame index labels, by first member) of probable duplicates
+    in one client list, on their own (the rules use ``accepted`` and ``clusters``)."""
+    linkage = link_within(frame)
+    groups, _ = clusters(linkage, accepted(linkage))
+    return [[frame.index[p] for p in group] for group in groups]
 
 
 class UnionFind:

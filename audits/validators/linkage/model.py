@@ -71,15 +71,9 @@ FIELDS: tuple[Field, ...] = (
         (0.000001, 0.0001, 0.999899),
         veto=2,
     ),
-    Field(
-        "email",
-        "email",
-        ("same", "one slip", "different"),
-        (0.85, 0.03, 0.12),
-        (0.00001, 0.0001, 0.99989),
-        veto=2,
-        contact=True,
-    ),
+    # Email: only an exact address counts. One character apart is as often a different person
+    # (jsmith1@ / jsmith2@, accounts84@ / accounts86@) as a typing slip.
+    Field("email", "email", ("same", "different"), (0.85, 0.15), (0.00001, 0.99999), contact=True),
     Field("phone", "phone", ("same", "different"), (0.80, 0.20), (0.00001, 0.99999), contact=True),
     Field(
         "address",
@@ -152,7 +146,7 @@ def levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray):
     out["org"] = np.where(people, MISSING, compare.org_name(a, b, i, j)).astype(np.int8)
     out["date_of_birth"] = compare.date_of_birth(a, b, i, j)
     out["tax_number"] = compare.identifier(a, b, "tax_number", i, j, slips=1)
-    out["email"] = compare.identifier(a, b, "email", i, j, slips=1)
+    out["email"] = compare.exact(a, b, "email", i, j)
     out["phone"] = compare.exact(a, b, "phone", i, j)
     out["address"] = compare.address(a, b, i, j)
     out["code"] = compare.exact(a, b, "code", i, j)

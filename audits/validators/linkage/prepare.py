@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from audits.validators.names import ORGANISATION_WORDS, TITLE_RE, match_name, parse_individual
+from audits.validators.names import (
+    ORGANISATION_WORDS,
+    TITLE_RE,
+    match_name,
+    normalise_series,
+    parse_individual,
+)
 
 FIELDS = (
     "given",
@@ -29,6 +35,7 @@ FIELDS = (
     "postcode",
     "street",
     "code",
+    "normal",  # normalise_name: equal here is "the same name" (C05.E001), not compared fuzzily
 )
 
 _STREET_WORDS = {
@@ -196,6 +203,7 @@ def prepare(frame: pd.DataFrame) -> Prepared:
         "postcode": _text(frame, "postcode").str.replace(r"\s", "", regex=True).str.casefold(),
         "street": _per_value(_text(frame, "address"), street),
         "code": code.str.casefold(),
+        "normal": normalise_series(_text(frame, "name")),
     }
     out = Prepared(n=len(frame), person=names["person"].to_numpy(dtype=bool))
     for name in FIELDS:
