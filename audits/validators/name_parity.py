@@ -105,13 +105,13 @@ XPM_FIELDS = (
 XERO_FIELDS = ("first_name", "last_name", "account_number", "email", "tax_number")
 
 
-def _records(table: Table, names: list[str], fields: tuple[str, ...], key: str = "name"):
-    """The first row of each listed name as a linkage frame (the name without its internal
-    code), and its spreadsheet rows."""
+def _records(table: Table, fields: tuple[str, ...], key: str = "name"):
+    """Each distinct name's first row as a linkage frame (the name without its internal code),
+    and its spreadsheet rows."""
     frame = pd.DataFrame({key: table.col(key), "_row": table.rows})
     for field in fields:
         frame[field] = table.col(field)
-    frame = frame[frame[key].isin(set(names))].drop_duplicates(key)
+    frame = frame[frame[key].str.strip() != ""].drop_duplicates(key)
     # Ignition's contact email is the client's email as far as matching goes.
     frame = frame.rename(columns={key: "typed", "contact_email": "email"}).reset_index(drop=True)
     frame["name"] = strip_internal_codes(frame["typed"])
@@ -123,15 +123,17 @@ def linked(
     right: tuple[Table, list[str], tuple],
     verdict: str,
 ) -> dict[str, tuple[str, dict]]:
-    """Left name -> (right name, evidence) for the pairs the linkage engine makes."""
+    """Left name -> (right name, evidence) for the pairs the linkage engine makes between the
+    listed names; the model learns from both tables whole."""
     (lt, lnames, lfields), (rt, rnames, rfields) = left, right
     if not lnames or not rnames:
         return {}
-    lf, lrows = _records(lt, lnames, lfields[1:], lfields[0])
-    rf, rrows = _records(rt, rnames, rfields[1:], rfields[0])
+    lf, lrows = _records(lt, lfields[1:], lfields[0])
+    rf, rrows = _records(rt, rfields[1:], rfields[0])
+    only = (lf["typed"].isin(set(lnames)).to_numpy(), rf["typed"].isin(set(rnames)).to_numpy())
     return {
         lf.at[p.left, "typed"]: (rf.at[p.right, "typed"], p.evidence)
-        for p in pair_up(lf, rf, (lrows, rrows), verdict)
+        for p in pair_up(lf, rf, (lrows, rrows), verdict, only)
     }
 
 
@@ -266,9 +268,10 @@ class IgnitionNearMatch(Rule):
         # A difference only by an internal code, either way round, is step 12's (C12.E002).
         clean, xpm_clean = _stripped(missing), set(_stripped(list(xpm)).values())
         missing = [n for n in missing if clean[n] not in xpm and n not in xpm_clean]
+        in_ignition = set(ignition)
         pairs = linked(
             (t, missing, ("name", "contact_email")),
-            (xpm_t, [n for n in xpm if n not in set(ignition)], ("name", *XPM_FIELDS)),
+            (xpm_t, [n for n in xpm if n not in in_ignition], ("name", *XPM_FIELDS)),
             "same client in Ignition and XPM",
         )
         near = {name: partner for name, (partner, _) in pairs.items()}

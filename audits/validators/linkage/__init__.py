@@ -8,13 +8,14 @@ Fellegi-Sunter match weight with its m and u explained, ``evidence`` says it in 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.linkage import blocking
-from audits.validators.linkage.model import MATCH_WEIGHT, Model, Scored
+from audits.validators.linkage.model import CROSS_MATCH_WEIGHT, MATCH_WEIGHT, Model, Scored
 from audits.validators.linkage.prepare import Prepared, prepare, prepare_pair
 
-__all__ = ["MATCH_WEIGHT", "Linkage", "link_between", "link_within"]
+__all__ = ["CROSS_MATCH_WEIGHT", "MATCH_WEIGHT", "Linkage", "link_between", "link_within"]
 
 
 class Linkage:
@@ -31,8 +32,15 @@ def link_within(frame: pd.DataFrame) -> Linkage:
     return Linkage(p, p, model, model.score(i, j))
 
 
-def link_between(left: pd.DataFrame, right: pd.DataFrame) -> Linkage:
+def link_between(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    only: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Linkage:
+    """Pairs across two lists. The model (u, value frequencies) learns from both lists whole;
+    ``only`` (a boolean mask per side) limits the candidate pairs to the records in question
+    (step 13: the names that have no exact twin on the other side)."""
     a, b = prepare_pair(left, right)
     model = Model(a, b, within=False)
-    i, j = blocking.between(a, b)
+    i, j = blocking.between(a, b, only)
     return Linkage(a, b, model, model.score(i, j))

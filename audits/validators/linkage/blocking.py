@@ -77,9 +77,14 @@ def within(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     return _unique(both["pos_a"].to_numpy(), both["pos_b"].to_numpy(), p.n)
 
 
-def between(a: Prepared, b: Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Unique (i, j) pairs, i into ``a`` and j into ``b``, sharing a key."""
-    left, right = _capped(keys(a, everyone_whole=True)), _capped(keys(b, everyone_whole=True))
+def between(a: Prepared, b: Prepared, only=None) -> tuple[np.ndarray, np.ndarray]:
+    """Unique (i, j) pairs, i into ``a`` and j into ``b``, sharing a key; with ``only`` (a mask
+    per side), records outside the masks neither pair nor count towards a block's size."""
+    left, right = keys(a, everyone_whole=True), keys(b, everyone_whole=True)
+    if only is not None:
+        left = left[only[0][left["pos"].to_numpy()]]
+        right = right[only[1][right["pos"].to_numpy()]]
+    left, right = _capped(left), _capped(right)
     both = left[["key", "pos"]].merge(right[["key", "pos"]], on="key", suffixes=("_a", "_b"))
     return _unique(both["pos_a"].to_numpy(), both["pos_b"].to_numpy(), b.n)
 

@@ -91,12 +91,12 @@ def name_part(a: Prepared, b: Prepared, part_a: str, part_b: str, i, j) -> np.nd
 
 def joined_names(a: Prepared, b: Prepared, i, j) -> np.ndarray:
     """Per pair: the given and family names written together agree ("Kate Lin"/"Katelin")."""
-    left = np.char.add(a.column("given")[i].astype(str), a.column("family")[i].astype(str))
-    right = np.char.add(b.column("given")[j].astype(str), b.column("family")[j].astype(str))
-    out = np.zeros(len(i), dtype=bool)
-    usable = (np.char.str_len(left) > 3) & (np.char.str_len(right) > 3)
-    if usable.any():
-        out[usable] = _jw(list(left[usable]), list(right[usable])) >= JOINED_JW
+    ci, cj, both = _pair_codes(a, b, "joined", i, j)
+    out = both & (ci == cj)
+    rest = np.flatnonzero(both & (ci != cj))
+    if len(rest):
+        similarity = _per_value_pair(a.values["joined"], ci[rest], cj[rest], _jw)
+        out[rest] = similarity >= JOINED_JW
     return out
 
 

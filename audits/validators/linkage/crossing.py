@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from audits.validators.linkage import evidence, link_between
-from audits.validators.linkage.model import MATCH_WEIGHT
+from audits.validators.linkage.model import CROSS_MATCH_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,19 @@ class Pairing:
 
 
 def pair_up(
-    left: pd.DataFrame, right: pd.DataFrame, rows: tuple[np.ndarray, np.ndarray], verdict: str
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    rows: tuple[np.ndarray, np.ndarray],
+    verdict: str,
+    only: tuple[np.ndarray, np.ndarray],
 ) -> list[Pairing]:
-    """One-to-one pairs scoring at least ``MATCH_WEIGHT``; ``rows`` are each side's spreadsheet
-    rows (for the evidence)."""
-    if left.empty or right.empty:
+    """One-to-one pairs scoring at least ``CROSS_MATCH_WEIGHT`` among the records ``only`` marks
+    (a mask per side); ``rows`` are each side's spreadsheet rows (for the evidence)."""
+    if not only[0].any() or not only[1].any():
         return []
-    found = link_between(left, right)
+    found = link_between(left, right, only)
     s = found.scored
-    strong = np.flatnonzero(s.weight >= MATCH_WEIGHT)
+    strong = np.flatnonzero(s.weight >= CROSS_MATCH_WEIGHT)
     strong = strong[np.argsort(-s.weight[strong], kind="stable")]
     used_left, used_right, out = set(), set(), []
     for k in strong:
@@ -49,6 +53,7 @@ def pair_up(
             (left.index[i], right.index[j]),
             (rows[0][i], rows[1][j]),
             (found.a, found.b),
+            CROSS_MATCH_WEIGHT,
         )
         out.append(Pairing(i, j, {"verdict": verdict, "pairs": [shown]}))
     return out

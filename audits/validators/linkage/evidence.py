@@ -33,6 +33,7 @@ def pair(
     labels: tuple,
     rows: tuple[int, int],
     prepared,
+    threshold: float = MATCH_WEIGHT,
 ) -> dict:
     """One pair's evidence: rows, weight, and per field both values, agreement and weight."""
     fields = []
@@ -63,7 +64,8 @@ def pair(
     return {
         "rows": [int(rows[0]), int(rows[1])],
         "weight": round(float(scored.weight[k]), 1),
-        "same_client": bool(scored.weight[k] >= MATCH_WEIGHT),
+        "same_client": bool(scored.weight[k] >= threshold),
+        "threshold": threshold,
         "notes": notes,
         "fields": fields,
     }

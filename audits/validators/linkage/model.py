@@ -97,12 +97,17 @@ TF_FIELD = {"address": "street"}  # term frequency of an address: its street (wi
 U_SAMPLE = 20_000
 U_PRIOR_WEIGHT = 2_000
 HOUSEHOLD_PRIOR = 0.05
+HOUSEHOLD_PRIOR_WEIGHT = 200  # pseudo-pairs: a practice's own families soon outweigh the prior
 SEED = 20261201
 # The weight at which two records are called one client: 2^16 to one before the prior odds.
 # Chosen on FEBRL 1 and 2 and the synthetic practice together (bench/bench_linkage.py): 16 keeps
 # FEBRL recall ~0.98 at precision 1.000 and the synthetic practice (households, twins, shared
 # birthdays) at precision 0.95-0.98; 14 lets household members through, 18 loses recall on both.
 MATCH_WEIGHT = 16.0
+# Between systems (step 13) the prior is different: nearly every XPM client left without an
+# exact Xero twin HAS a Xero contact among the leftovers, where within XPM about one client in a
+# hundred has a duplicate. Prior odds about 2^6 higher, so the same certainty needs 6 bits less.
+CROSS_MATCH_WEIGHT = MATCH_WEIGHT - 6.0
 
 
 @dataclass
@@ -192,7 +197,7 @@ class Model:
         Families share a phone, an address, often an email: agreement on those says little
         once the family name agrees. Measured on pairs of records of side ``a`` that share a
         family name (true duplicates among them are too few to matter), blended with a prior of
-        one in twenty."""
+        one in twenty (``HOUSEHOLD_PRIOR_WEIGHT`` pseudo-pairs)."""
         codes = self.a.codes["family"]
         order = np.argsort(codes, kind="stable")
         ordered = codes[order]
@@ -208,8 +213,8 @@ class Model:
                 got = found.get(f.key, np.zeros(0, dtype=np.int8))
                 present = got[got >= 0]
                 agree = np.count_nonzero(present == 0)
-                out[f.key] = (agree + HOUSEHOLD_PRIOR * U_PRIOR_WEIGHT) / (
-                    len(present) + U_PRIOR_WEIGHT
+                out[f.key] = (agree + HOUSEHOLD_PRIOR * HOUSEHOLD_PRIOR_WEIGHT) / (
+                    len(present) + HOUSEHOLD_PRIOR_WEIGHT
                 )
         return out
 

@@ -35,6 +35,7 @@ FIELDS = (
     "postcode",
     "street",
     "code",
+    "joined",  # all given names and the family name, letters only: "Kate Lin"/"Katelin"
     "normal",  # normalise_name: equal here is "the same name" (C05.E001), not compared fuzzily
 )
 
@@ -156,8 +157,10 @@ def _names(frame: pd.DataFrame) -> pd.DataFrame:
     structure = _text(frame, "business_structure").str.casefold()
     person = ~organisation & ((given != "") | (family != ""))
     person &= structure.eq("") | structure.str.contains("individual|sole", regex=True)
+    every_given = _per_value(first.where(fields, parsed["given"]), _letters)
     return pd.DataFrame(
         {
+            "joined": (every_given + family).where(person, ""),
             "given": given.where(person, ""),
             "family": family.where(person, ""),
             "org": _per_value(name, match_name),
@@ -194,6 +197,7 @@ def prepare(frame: pd.DataFrame) -> Prepared:
         code = code.where(code != "", _text(frame, "account_number"))
     columns = {
         "given": names["given"],
+        "joined": names["joined"],
         "family": names["family"],
         "org": names["org"],
         "date_of_birth": _per_value(_text(frame, "date_of_birth"), date_of_birth),
