@@ -1,6 +1,11 @@
-"""What the connect panel shows."""
+"""What the connect panel shows, and the one widening of the page's policy it needs."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
 
 from audits.kinds import KINDS
 from audits.models import ConnectionState
@@ -34,3 +39,13 @@ def pull_context(practice: Practice, onboarding) -> dict:
         "pullable": PULLABLE,
         "pulls": latest_pulls(onboarding) if connection is not None else {},
     }
+
+
+def allow_consent_redirect(response: HttpResponse) -> HttpResponse:
+    """Let the Connect form lead to Xero's consent page. Browsers hold a form's redirects to the
+    submitting page's CSP ``form-action`` ('self' only), so the page with the panel also allows
+    the login origin (XERO_LOGIN_URL), and only that page."""
+    login = urlsplit(settings.XERO_LOGIN_URL)
+    if login.scheme in ("http", "https") and login.netloc:
+        response._csp_update = {"form-action": [f"{login.scheme}://{login.netloc}"]}
+    return response
