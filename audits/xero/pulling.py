@@ -21,7 +21,7 @@ from django.utils import timezone
 from audits.models import Connection, Pull, PullStatus, StoredFile
 from audits.signals import pull_finished
 from audits.uploads import receive_upload, store_file
-from audits.xero import session
+from audits.xero import limits, session
 
 sleep = time.sleep  # tests move the fake's clock instead of waiting
 MAX_WAIT = 60  # seconds waited in-process for a 429; longer waits go back to the queue
@@ -146,7 +146,7 @@ def _get(connection: Connection, source: Source, cursor: str) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         headers["Xero-Tenant-Id"] = getattr(connection, source.tenant)
         try:
-            answer = httpx.get(
+            answer = limits.get(
                 f"{settings.XERO_API_URL}{source.path}",
                 params=source.params(cursor),
                 headers=headers,
