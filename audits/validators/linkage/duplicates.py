@@ -2,7 +2,8 @@
 
 A pair is a probable duplicate when the model calls it one client (weight >= ``MATCH_WEIGHT``),
 its names are similar or swapped (for people: not both the given and the family name different;
-for organisations: close or one word added), and at least one identifier or contact detail
+for organisations: close or one word added; or, whatever the names, the same tax number and date
+of birth), and at least one identifier or contact detail
 agrees, exactly or by one slip (the spec: "that ALSO agree on identifiers"). Pairs inside one
 exact-duplicate identity are C05.E001's and left out here.
 """
@@ -37,6 +38,9 @@ def accepted(
     )
     org_ok = (lv["org"] >= 0) & (lv["org"] <= 2) & _same_numbers(linkage)
     similar = np.where(person, person_ok, org_ok)
+    # Names that differ altogether but the same tax number AND date of birth: one person under
+    # two names (a name change, a name typed into the wrong record's fields).
+    similar |= (lv["tax_number"] == 0) & (lv["date_of_birth"] >= 0) & (lv["date_of_birth"] <= 1)
     # Names equal after normalisation (C05.E001's definition of "the same name").
     ci, cj = linkage.a.codes["normal"][s.i], linkage.b.codes["normal"][s.j]
     equal = (ci == cj) & (ci >= 0)
