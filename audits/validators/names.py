@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -49,11 +50,23 @@ _AMP_RE = re.compile(r"&")
 _SPACE_RE = re.compile(r"\s+")
 
 
+# Names repeat across the rules of a run (steps 3, 5, 12, 13 read the same client names) and
+# across the systems: each spelling is normalised once, then served from these caches.
+NAME_CACHE = 1 << 17
+
+
 def normalise_name(value: object) -> str:
     """The documented normalisation: two names are "the same" when this returns equal strings."""
+    if isinstance(value, str):
+        return _normalise_text(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    return _normalise_text(str(value))
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def _normalise_text(value: str) -> str:
+    text = unicodedata.normalize("NFKC", value).casefold()
     text = _AMP_RE.sub(" and ", text)
     text = _APOSTROPHE_RE.sub("", text)
     text = _PUNCT_RE.sub(" ", text)
@@ -62,16 +75,9 @@ def normalise_name(value: object) -> str:
 
 
 def normalise_series(values: pd.Series) -> pd.Series:
-    """``normalise_name`` over a column, vectorised over its unique values (names repeat)."""
+    """``normalise_name`` over a column, once per distinct value (names repeat)."""
     values = values.fillna("").astype(str)
-    uniques = pd.Series(pd.unique(values), dtype=object)
-    text = uniques.str.normalize("NFKC").str.casefold()
-    text = text.str.replace(_AMP_RE, " and ", regex=True)
-    text = text.str.replace(_APOSTROPHE_RE, "", regex=True)
-    text = text.str.replace(_PUNCT_RE, " ", regex=True)
-    text = text.str.replace(_SPACE_RE, " ", regex=True).str.strip()
-    text = text.str.replace(_TRAILING_LEGAL_RE, " " + LEGAL_SUFFIX_TOKEN, regex=True)
-    return values.map(dict(zip(uniques, text, strict=True)))
+    return values.map({u: _normalise_text(u) for u in pd.unique(values)})
 
 
 def fold_accents(text: str) -> str:
@@ -80,11 +86,21 @@ def fold_accents(text: str) -> str:
 
 
 def match_name(value: object) -> str:
-    """The form names are FUZZILY compared in: normalised, accents folded, the legal-suffix class
-    and a leading "the" dropped ("The Bluebell Trust" -> "bluebell")."""
+    """The form names are FUZZILY compared in: normalised, accents folded, the legal-suffix class,
+    a leading "the" and the trustee wording dropped ("The Bluebell Trust" -> "bluebell", "The
+    Trustee for the Osei Family Trust" -> "osei family")."""
+    return _match_text(value if isinstance(value, str) else str(value or ""))
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def _match_text(value: str) -> str:
     text = fold_accents(normalise_name(value)).replace(LEGAL_SUFFIX_TOKEN, " ")
-    text = re.sub(r"^the\s+", "", text.strip())
+    text = _TRUSTEE_RE.sub("", text.strip())  # "The Trustee for the X Trust" is X Trust's name
+    text = re.sub(r"^the\s+", "", text)
     return " ".join(text.split())
+
+
+_TRUSTEE_RE = re.compile(r"^(?:the\s+)?trustees?\s+for\s+")
 
 
 def match_series(values: pd.Series) -> pd.Series:
@@ -277,6 +293,7 @@ def _strip(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=NAME_CACHE)
 def strip_internal_code(name: str) -> str:
     """The name without internal codes and markers; the input itself when there are none (or
     when nothing would be left)."""

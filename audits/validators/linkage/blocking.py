@@ -28,21 +28,25 @@ def _rows(keys: pd.Series, cap: str) -> pd.DataFrame:
     return pd.DataFrame({"pos": keys.index.to_numpy(), "key": keys.to_numpy(), "cap": cap})
 
 
-def _values(p: Prepared, name: str) -> pd.Series:
-    return pd.Series(p.column(name), dtype=object)
-
-
-def keys(p: Prepared, *, everyone_whole: bool = False) -> pd.DataFrame:
+def keys(
+    p: Prepared, *, everyone_whole: bool = False, only: np.ndarray | None = None
+) -> pd.DataFrame:
     """(pos, key, cap) rows, one per key a record has. People get the person keys, the others
     the whole-name keys; with ``everyone_whole`` (between systems, where one side may list a
-    person the way it lists an organisation) people get the whole-name keys too."""
+    person the way it lists an organisation) people get the whole-name keys too. ``only`` (a
+    mask) keys just those records."""
+    positions = np.arange(p.n) if only is None else np.flatnonzero(only)
+
+    def _values(p: Prepared, name: str) -> pd.Series:
+        return pd.Series(p.column(name)[positions], index=positions, dtype=object)
+
     out = []
     for name in IDENTIFIER_KEYS:
         out.append(_rows(name[:1] + ":" + _values(p, name), "i"))
     street, postcode = _values(p, "street"), _values(p, "postcode")
     both = (street != "") & (postcode != "")
     out.append(_rows(("a:" + street + "|" + postcode).where(both, ""), "i"))
-    person = pd.Series(p.person)
+    person = pd.Series(p.person[positions], index=positions)
     given, family = _values(p, "given"), _values(p, "family")
     sk = pd.Series(pd.unique(pd.concat([given, family])), dtype=object)
     sk = dict(zip(sk, sk.map(skeleton), strict=True))
@@ -80,11 +84,9 @@ def within(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 def between(a: Prepared, b: Prepared, only=None) -> tuple[np.ndarray, np.ndarray]:
     """Unique (i, j) pairs, i into ``a`` and j into ``b``, sharing a key; with ``only`` (a mask
     per side), records outside the masks neither pair nor count towards a block's size."""
-    left, right = keys(a, everyone_whole=True), keys(b, everyone_whole=True)
-    if only is not None:
-        left = left[only[0][left["pos"].to_numpy()]]
-        right = right[only[1][right["pos"].to_numpy()]]
-    left, right = _capped(left), _capped(right)
+    masks = (None, None) if only is None else only
+    left = _capped(keys(a, everyone_whole=True, only=masks[0]))
+    right = _capped(keys(b, everyone_whole=True, only=masks[1]))
     both = left[["key", "pos"]].merge(right[["key", "pos"]], on="key", suffixes=("_a", "_b"))
     return _unique(both["pos_a"].to_numpy(), both["pos_b"].to_numpy(), b.n)
 
