@@ -159,12 +159,11 @@ def probable(ctx: Context) -> list[list[int]]:
     return [[index[p] for p in group] for group in _probable(ctx)[0]]
 
 
-def cluster_evidence(ctx: Context, first: int) -> dict:
-    """The finding's ``evidence`` for the cluster whose first position is ``first``."""
+def _pair_evidence(ctx: Context, ks: list[int], verdict: str) -> dict:
     frame, found = clients(ctx), linkage(ctx)
     rows, index = frame["row"].to_numpy(), frame.index
     pairs = []
-    for k in _probable(ctx)[1].get(first, []):
+    for k in ks:
         i, j = int(found.scored.i[k]), int(found.scored.j[k])
         pairs.append(
             evidence.pair(
@@ -176,7 +175,42 @@ def cluster_evidence(ctx: Context, first: int) -> dict:
                 (found.a, found.b),
             )
         )
-    return {"verdict": "probable duplicate", "pairs": pairs}
+    return {"verdict": verdict, "pairs": pairs}
+
+
+def cluster_evidence(ctx: Context, first: int) -> dict:
+    """The finding's ``evidence`` for the probable-duplicate cluster whose first position is
+    ``first``."""
+    return _pair_evidence(ctx, _probable(ctx)[1].get(first, []), "probable duplicate")
+
+
+def _same_name_pairs(ctx: Context) -> dict[tuple[int, int], int]:
+    """(i, j) -> index in ``linkage(ctx).scored``, for the scored pairs inside same-name groups."""
+
+    def compute():
+        found = linkage(ctx)
+        members = np.zeros(len(clients(ctx)), dtype=bool)
+        for identities in _identities_by_name(ctx):
+            for positions in identities:
+                members[positions] = True
+        s = found.scored
+        ks = np.flatnonzero(members[s.i] & members[s.j])
+        pairs = zip(s.i[ks].tolist(), s.j[ks].tolist(), strict=True)
+        return dict(zip(pairs, ks.tolist(), strict=True))
+
+    return ctx.memo("clean_data.same_name_pairs", compute)
+
+
+def group_evidence(ctx: Context, positions: list[int], verdict: str) -> dict | None:
+    """``evidence`` for a group of same-named rows (exact duplicates, namesakes): the scored
+    pairs among them, strongest first, at most ``duplicates.MAX_EVIDENCE_PAIRS``."""
+    index, weight = _same_name_pairs(ctx), linkage(ctx).scored.weight
+    ordered = sorted(positions)
+    ks = [index[(p, q)] for n, p in enumerate(ordered) for q in ordered[n + 1 :] if (p, q) in index]
+    ks.sort(key=lambda k: -weight[k])
+    if not ks:
+        return None
+    return _pair_evidence(ctx, ks[: duplicates.MAX_EVIDENCE_PAIRS], verdict)
 
 
 _LABELS = {
@@ -225,6 +259,7 @@ class ExactDuplicate(Rule):
                 column=t.header("name"),
                 value=name,
                 suggestion=name,
+                evidence=group_evidence(ctx, group, "exact duplicate"),
             )
 
 

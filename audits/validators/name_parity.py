@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table
-from audits.validators.clean_data import clients, same_name_groups
+from audits.validators.clean_data import clients, group_evidence, same_name_groups
 from audits.validators.linkage.crossing import pair_up
 from audits.validators.matching import near_matches
 from audits.validators.names import parse_individual, proper_case, strip_internal_codes
@@ -319,6 +319,7 @@ class Namesakes(Rule):
                 column=t.header("name"),
                 value=name,
                 suggestion=distinguishing_example(name, bare=True),
+                evidence=group_evidence(ctx, group, "namesakes"),
             )
 
 

@@ -185,3 +185,31 @@ def test_febrl_duplicates_are_found_at_pair_level(number):
     hits = len(found & truth)
     assert hits / len(truth) >= 0.95  # the benchmark prints the exact figure (~0.98)
     assert hits / len(found) >= 0.99
+
+
+def test_namesakes_and_exact_duplicates_carry_their_evidence():
+    rows = [
+        {
+            "name": "Bruce Sullivan",
+            "tax_number": "123456782",
+            "date_of_birth": "1951-07-02",
+            "phone": "0400 111 222",
+            "status": "Active",
+        },
+        {
+            "name": "Bruce Sullivan",
+            "tax_number": "987654321",
+            "date_of_birth": "1988-11-23",
+            "phone": "0400 111 222",
+            "status": "Active",
+        },
+        {"name": "Ann Lee", "email": "ann@lee.example", "status": "Active"},
+        {"name": "Ann Lee", "email": "ann@lee.example", "status": "Active"},
+    ]
+    (namesake,) = findings(name_parity, "C13.W004", xpm_clients=rows)
+    fields = {f["field"]: f for f in namesake.evidence["pairs"][0]["fields"]}
+    assert fields["date of birth"]["agreement"] == "different"
+    assert fields["date of birth"]["weight"] < 0 < fields["given name"]["weight"]
+    (exact,) = findings(clean_data, "C05.E001", xpm_clients=rows)
+    assert exact.evidence["verdict"] == "exact duplicate"
+    assert exact.evidence["pairs"][0]["rows"] == [4, 5]
