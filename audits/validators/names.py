@@ -253,6 +253,7 @@ def matches_fields(name: str, first: str, last: str) -> bool:
 _CODE = r"[A-Z]{2,6}-?\d{1,5}"  # "BBG01", "SCP-07": capitals then digits
 _SEP = r"\s*[-–—:|]\s*"
 _MARK = r"(?:old|archived|inactive|do\s+not\s+use|dnu|duplicate)"
+_NOT_CODES = r"(?:NSW|VIC|QLD|WA|SA|TAS|NT|ACT|NZ|AU|AUS|UK|GB|USA|US|SMSF|ATF|CEO|CFO)"
 # "101 Collins Street Pty Ltd" is a company named after its address, not a coded name: the number,
 # one word, a street type, then nothing but legal suffixes.
 _STREET_AFTER = (
@@ -266,8 +267,13 @@ INTERNAL_CODE_PATTERNS = (
     re.compile(rf"^\s*\d{{3,}}(?:{_SEP}|\s+){_STREET_AFTER}(?=\D)", re.IGNORECASE),
     # "BBG01 - Blue Bell", "BBG01 Blue Bell"
     re.compile(rf"^\s*{_CODE}(?:{_SEP}|\s+)(?=\S)"),
-    # "Blue Bell (BBG01)", "Blue Bell [1478]", "Blue Bell (old)", "(DO NOT USE) Blue Bell"
-    re.compile(rf"\s*[(\[{{]\s*(?:{_CODE}|\d{{3,}}|{_MARK})\s*[)\]}}]", re.IGNORECASE),
+    # "Blue Bell (BBG01)", "Blue Bell [1478]", "Blue Bell (old)", "(DO NOT USE) Blue Bell",
+    # "Harbourside Physiotherapy Pty Ltd (HSP)": capitals alone in brackets are a code too, but
+    # not a state, a country or a fund type ("(NSW)", "(NZ)", "(SMSF)")
+    re.compile(
+        rf"\s*[(\[{{]\s*(?:{_CODE}|\d{{3,}}|{_MARK}|(?-i:(?!{_NOT_CODES}\b)[A-Z]{{2,6}}))\s*[)\]}}]",
+        re.IGNORECASE,
+    ),
     # "DO NOT USE - Blue Bell", "OLD: Blue Bell", "ARCHIVED Blue Bell"
     re.compile(rf"^\s*(?:{_MARK}{_SEP}|archived\s+|do\s+not\s+use\s+)", re.IGNORECASE),
     # "Blue Bell - DO NOT USE", "Blue Bell - old", "Blue Bell DO NOT USE"

@@ -16,6 +16,7 @@ from tests.audits.validators.rule_helpers import findings
         ("xx Blue Bell Pty Ltd", "Blue Bell Pty Ltd"),
         ("Blue Bell - DO NOT USE", "Blue Bell"),
         ("Blue Bell (old)", "Blue Bell"),
+        ("Harbourside Physiotherapy Pty Ltd (HSP)", "Harbourside Physiotherapy Pty Ltd"),
     ],
 )
 def test_it_strips_internal_codes(name, clean):
@@ -23,7 +24,16 @@ def test_it_strips_internal_codes(name, clean):
 
 
 @pytest.mark.parametrize(
-    "name", ["Old Mill Bakery", "7-Eleven Franchise", "Blue Bell Group", "3M Australia"]
+    "name",
+    [
+        "Old Mill Bakery",
+        "7-Eleven Franchise",
+        "Blue Bell Group",
+        "3M Australia",
+        "Blue Bell (NSW) Pty Ltd",
+        "Smith Super Fund (SMSF)",
+        "Jones (Aust) Pty Ltd",
+    ],
 )
 def test_it_keeps_real_names(name):
     assert strip_internal_code(name) == name
@@ -82,3 +92,10 @@ def test_it_keeps_a_company_named_after_its_address():
 def test_it_is_quiet_on_e002_when_the_names_match_without_codes():
     rows = {"xpm_clients": [{"name": "Blue Bell"}], "xero_contacts": [{"name": "Blue Bell"}]}
     assert findings(internal_names, "C12.E002", **rows) == []
+
+
+def test_a_bracketed_code_differs_from_the_ignition_name_only_by_the_code():
+    xpm = [{"name": "Harbourside Physiotherapy Pty Ltd (HSP)", "status": "Active"}]
+    ignition = [{"name": "Harbourside Physiotherapy Pty Ltd"}]
+    (f,) = findings(internal_names, "C12.E002", xpm_clients=xpm, ignition_clients=ignition)
+    assert f.suggestion == "Harbourside Physiotherapy Pty Ltd"
