@@ -73,7 +73,7 @@ def settings_limits() -> LoadLimits:
 
 
 def check_files(
-    inputs: Sequence[InputFile],
+    inputs: list[InputFile],
     *,
     items: Iterable[int] | None = None,
     state_map: dict[str, str] | None = None,
@@ -83,15 +83,21 @@ def check_files(
     limits=None,
 ) -> Checked:
     """Load every file, then run the rules of ``items`` (all when None). Raises ``LoadError`` for a
-    file that cannot be used and ``InputError`` for two files of one kind."""
+    file that cannot be used and ``InputError`` for two files of one kind.
+
+    ``inputs`` is emptied as the files are read: each file's bytes are let go once its table is
+    built, so they are not held through the rules (a sixth of the peak memory at 100,000
+    clients)."""
     limits = limits or settings_limits()
 
     started = time.perf_counter()
     tables: dict[str, Table] = {}
     loaded: list[LoadedFile] = []
-    for index, item in enumerate(inputs):
+    total = len(inputs)
+    for index in range(total):
+        item = inputs.pop(0)
         if progress:
-            progress(round(LOAD_SHARE * index / max(len(inputs), 1)), f"Reading {item.name}")
+            progress(round(LOAD_SHARE * index / max(total, 1)), f"Reading {item.name}")
         result = load_bytes(
             item.data,
             item.name,
@@ -117,6 +123,7 @@ def check_files(
                 columns=dict(table.columns),
             )
         )
+        del item, result
     load_seconds = time.perf_counter() - started
 
     if rules is None:

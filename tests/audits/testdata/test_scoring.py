@@ -50,3 +50,26 @@ def test_it_finds_nothing_on_a_clean_practice(tmp_path):
     generate(tmp_path, clients=400, seed=5, problems="none")
     _, result = _validate(tmp_path)
     assert [f.to_dict() for f in result.findings if f.code != "C00.I001"][:10] == []
+
+
+@pytest.fixture(scope="module")
+def realistic_practice(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("realistic")
+    generate(directory, clients=1000, seed=17, problems="default", noise="realistic")
+    return _validate(directory)
+
+
+@pytest.mark.parametrize("code", DATA_RULE_CODES)
+def test_every_rule_fires_on_a_realistic_practice(realistic_practice, code):
+    """With a quarter of the Xero contacts typed as people type, every rule still finds what it
+    planted (C13.E001 most of all: those contacts are its labels)."""
+    doc, result = realistic_practice
+    s = score(doc["labels"], result.findings)[code]
+    assert s.matched_labels > 0, format_scores({code: s})
+
+
+def test_step_13_pairs_the_realistic_contacts(realistic_practice):
+    doc, result = realistic_practice
+    s = score(doc["labels"], result.findings)["C13.E001"]
+    assert s.labels > 200
+    assert s.recall >= 0.95 and s.precision >= 0.99, format_scores({"C13.E001": s})
