@@ -99,6 +99,20 @@ class PeriodInJobName(Rule):
             )
 
 
+BUSY_SHARE = 0.25  # a year with a quarter of the busiest year's jobs is a working year
+
+
+def current_year(years: pd.Series) -> str | None:
+    """The latest year the practice really works in: next year's few jobs created early (or a
+    mistyped 2052) do not make it "current", so the latest year holding at least ``BUSY_SHARE`` of
+    the busiest year's jobs."""
+    counts = years[years != ""].value_counts()
+    if counts.empty:
+        return None
+    busy = counts[counts >= BUSY_SHARE * counts.max()]
+    return max(busy.index)
+
+
 class GroupEntityWithoutAnnualJob(Rule):
     code = "C10.W003"
     title = "Group entity without an annual job"
@@ -107,18 +121,19 @@ class GroupEntityWithoutAnnualJob(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         clients = ctx.table("xpm_clients")
         frame = jobs_frame(ctx)
-        years = frame["year"][frame["year"] != ""]
-        if years.empty:
+        current = current_year(frame["year"])
+        if current is None:
             return
-        current = years.max()
         with_annual = set(frame["client"][(frame["year"] == current)])
         members = pd.DataFrame(
             {
                 "name": clients.col("name"),
-                "group": clients.col("group").str.strip(),
+                # XPM lists every group of a client in one cell: "Osei Group, Osei Family".
+                "group": clients.col("group").str.split(r"\s*[,;]\s*", regex=True),
                 "row": clients.rows,
             }
-        )
+        ).explode("group")
+        members["group"] = members["group"].fillna("").str.strip()
         members = members[(members["group"] != "") & (members["name"].str.strip() != "")]
         members = members.assign(has=members["name"].isin(with_annual))
         for group_name, group in members.groupby("group", sort=True):

@@ -76,3 +76,28 @@ def test_it_groups_jobs_without_a_template_by_their_name_and_the_year_in_it():
     (f,) = findings(annual_jobs, "C10.E001", xpm_jobs=jobs, xpm_clients=CLIENTS)
     assert (f.rows, f.value) == ((2, 3, 4, 5), "Jane Smith")
     assert 'has 4 "BAS" jobs in 2025' in f.message
+
+
+def test_next_years_early_jobs_do_not_hide_a_group_entity_without_its_job():
+    jobs = [
+        job("J1", "Silver Creek Holdings Pty Ltd", "Annual Compliance", "2025-07-01"),
+        *(job(f"J{k}", "Jane Smith", f"Service {k}", "2025-07-01") for k in range(2, 7)),
+        job("J9", "Jane Smith", "Annual Compliance", "2026-07-01"),  # next year's, created early
+    ]
+    (f,) = findings(annual_jobs, "C10.W003", xpm_jobs=jobs, xpm_clients=CLIENTS)
+    assert f.value == "Silver Creek Unit Trust"
+
+
+def test_a_client_in_several_groups_is_a_member_of_each():
+    clients = [
+        {"name": "Osei Holdings Pty Ltd", "group": "Osei Group"},
+        {"name": "Osei Family Trust", "group": "Osei Family, Osei Group"},
+        {"name": "Ama Osei", "group": "Osei Family"},
+    ]
+    jobs = [
+        job("J1", "Osei Holdings Pty Ltd", "Annual Compliance", "2025-07-01"),
+        job("J2", "Ama Osei", "Individual Tax Return", "2025-07-01"),
+    ]
+    found = findings(annual_jobs, "C10.W003", xpm_jobs=jobs, xpm_clients=clients)
+    assert {f.value for f in found} == {"Osei Family Trust"}
+    assert len(found) == 2  # missing its job in both of its groups
