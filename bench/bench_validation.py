@@ -77,7 +77,7 @@ def bare_read_seconds(folder: Path) -> float:
         if not path.exists():
             continue
         if path.suffix == ".csv":
-            pd.read_csv(path, dtype=str, keep_default_na=False)
+            pd.read_csv(path, dtype=str, keep_default_na=False, encoding_errors="replace")
         else:
             pd.read_excel(path, dtype=str, engine="calamine")
     return time.perf_counter() - started

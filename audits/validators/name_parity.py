@@ -21,6 +21,7 @@ import pandas as pd
 from audits.validators.base import Context, Finding, Related, Rule, Table
 from audits.validators.clean_data import clients, group_evidence, same_name_groups
 from audits.validators.linkage.crossing import pair_up
+from audits.validators.linkage.prepare import prepare
 from audits.validators.matching import near_matches
 from audits.validators.names import parse_individual, proper_case, strip_internal_codes
 
@@ -105,43 +106,56 @@ XPM_FIELDS = (
 XERO_FIELDS = ("first_name", "last_name", "account_number", "email", "tax_number")
 
 
-def _records(table: Table, fields: tuple[str, ...], key: str = "name"):
-    """Each distinct name's first row as a linkage frame (the name without its internal code),
-    and its spreadsheet rows."""
-    frame = pd.DataFrame({key: table.col(key), "_row": table.rows})
-    for field in fields:
-        frame[field] = table.col(field)
-    frame = frame[frame[key].str.strip() != ""].drop_duplicates(key)
-    # Ignition's contact email is the client's email as far as matching goes.
-    frame = frame.rename(columns={key: "typed", "contact_email": "email"}).reset_index(drop=True)
-    frame["name"] = strip_internal_codes(frame["typed"])
-    return frame, frame["_row"].to_numpy()
+FIELDS_OF = {
+    "xpm_clients": ("name", *XPM_FIELDS),
+    "xero_contacts": ("name", *XERO_FIELDS),
+    "ignition_clients": ("name", "contact_email"),
+}
+
+
+def _records(ctx: Context, kind: str):
+    """Each distinct name's first row of ``kind`` as a linkage frame (the name without its
+    internal code), its spreadsheet rows, and the frame prepared for linkage: once per run,
+    shared by C13.E001 and C13.E005."""
+
+    def compute():
+        table = ctx.table(kind)
+        key, *fields = FIELDS_OF[kind]
+        frame = pd.DataFrame({key: table.col(key), "_row": table.rows})
+        for field in fields:
+            frame[field] = table.col(field)
+        frame = frame[frame[key].str.strip() != ""].drop_duplicates(key)
+        # Ignition's contact email is the client's email as far as matching goes.
+        frame = frame.rename(columns={key: "typed", "contact_email": "email"})
+        frame = frame.reset_index(drop=True)
+        frame["name"] = strip_internal_codes(frame["typed"])
+        return frame, frame["_row"].to_numpy(), prepare(frame)
+
+    return ctx.memo(f"name_parity.records.{kind}", compute)
 
 
 def linked(
-    left: tuple[Table, list[str], tuple],
-    right: tuple[Table, list[str], tuple],
-    verdict: str,
+    ctx: Context, left: tuple[str, list[str]], right: tuple[str, list[str]], verdict: str
 ) -> dict[str, tuple[str, dict]]:
     """Left name -> (right name, evidence) for the pairs the linkage engine makes between the
-    listed names; the model learns from both tables whole."""
-    (lt, lnames, lfields), (rt, rnames, rfields) = left, right
+    listed names of two kinds; the model learns from both tables whole."""
+    (lkind, lnames), (rkind, rnames) = left, right
     if not lnames or not rnames:
         return {}
-    lf, lrows = _records(lt, lfields[1:], lfields[0])
-    rf, rrows = _records(rt, rfields[1:], rfields[0])
+    lf, lrows, lprepared = _records(ctx, lkind)
+    rf, rrows, rprepared = _records(ctx, rkind)
     only = (lf["typed"].isin(set(lnames)).to_numpy(), rf["typed"].isin(set(rnames)).to_numpy())
     return {
         lf.at[p.left, "typed"]: (rf.at[p.right, "typed"], p.evidence)
-        for p in pair_up(lf, rf, (lrows, rrows), verdict, only)
+        for p in pair_up((lf, rf), (lprepared, rprepared), (lrows, rrows), verdict, only)
     }
 
 
 def _paired(ctx: Context, xpm_names: list[str], xero_names: list[str]):
-    xpm_t, xero_t = ctx.table("xpm_clients"), ctx.table("xero_contacts")
     return linked(
-        (xpm_t, xpm_names, ("name", *XPM_FIELDS)),
-        (xero_t, xero_names, ("name", *XERO_FIELDS)),
+        ctx,
+        ("xpm_clients", xpm_names),
+        ("xero_contacts", xero_names),
         "same client in XPM and Xero",
     )
 
@@ -270,8 +284,9 @@ class IgnitionNearMatch(Rule):
         missing = [n for n in missing if clean[n] not in xpm and n not in xpm_clean]
         in_ignition = set(ignition)
         pairs = linked(
-            (t, missing, ("name", "contact_email")),
-            (xpm_t, [n for n in xpm if n not in in_ignition], ("name", *XPM_FIELDS)),
+            ctx,
+            ("ignition_clients", missing),
+            ("xpm_clients", [n for n in xpm if n not in in_ignition]),
             "same client in Ignition and XPM",
         )
         near = {name: partner for name, (partner, _) in pairs.items()}

@@ -13,9 +13,16 @@ import pandas as pd
 
 from audits.validators.linkage import blocking
 from audits.validators.linkage.model import CROSS_MATCH_WEIGHT, MATCH_WEIGHT, Model, Scored
-from audits.validators.linkage.prepare import Prepared, prepare, prepare_pair
+from audits.validators.linkage.prepare import Prepared, combine, prepare
 
-__all__ = ["CROSS_MATCH_WEIGHT", "MATCH_WEIGHT", "Linkage", "link_between", "link_within"]
+__all__ = [
+    "CROSS_MATCH_WEIGHT",
+    "MATCH_WEIGHT",
+    "Linkage",
+    "link_between",
+    "link_prepared",
+    "link_within",
+]
 
 
 class Linkage:
@@ -40,7 +47,14 @@ def link_between(
     """Pairs across two lists. The model (u, value frequencies) learns from both lists whole;
     ``only`` (a boolean mask per side) limits the candidate pairs to the records in question
     (step 13: the names that have no exact twin on the other side)."""
-    a, b = prepare_pair(left, right)
+    return link_prepared(prepare(left), prepare(right), only)
+
+
+def link_prepared(
+    left: Prepared, right: Prepared, only: tuple[np.ndarray, np.ndarray] | None = None
+) -> Linkage:
+    """``link_between`` for sides already prepared (and cached) by the caller."""
+    a, b = combine(left, right)
     model = Model(a, b, within=False)
     i, j = blocking.between(a, b, only)
     return Linkage(a, b, model, model.score(i, j))

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from audits.validators.linkage import evidence, link_between
+from audits.validators.linkage import evidence, link_prepared
 from audits.validators.linkage.model import CROSS_MATCH_WEIGHT
+from audits.validators.linkage.prepare import Prepared
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,19 @@ class Pairing:
 
 
 def pair_up(
-    left: pd.DataFrame,
-    right: pd.DataFrame,
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+    prepared: tuple[Prepared, Prepared],
     rows: tuple[np.ndarray, np.ndarray],
     verdict: str,
     only: tuple[np.ndarray, np.ndarray],
 ) -> list[Pairing]:
     """One-to-one pairs scoring at least ``CROSS_MATCH_WEIGHT`` among the records ``only`` marks
-    (a mask per side); ``rows`` are each side's spreadsheet rows (for the evidence)."""
+    (a mask per side); ``frames`` and ``prepared`` are the two sides as typed and as prepared,
+    ``rows`` their spreadsheet rows (for the evidence)."""
     if not only[0].any() or not only[1].any():
         return []
-    found = link_between(left, right, only)
+    left, right = frames
+    found = link_prepared(prepared[0], prepared[1], only)
     s = found.scored
     strong = np.flatnonzero(s.weight >= CROSS_MATCH_WEIGHT)
     strong = strong[np.argsort(-s.weight[strong], kind="stable")]

@@ -237,11 +237,23 @@ def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def prepare_pair(left: pd.DataFrame, right: pd.DataFrame):
     """Two sides coded in ONE value space (equal codes = equal values across the sides)."""
-    both = prepare(pd.concat([left, right], ignore_index=True))
-    n = len(left)
-    a, b = Prepared(n=n), Prepared(n=len(right))
-    for name in FIELDS:
-        a.codes[name], b.codes[name] = both.codes[name][:n], both.codes[name][n:]
-        a.values[name] = b.values[name] = both.values[name]
-    a.person, b.person = both.person[:n], both.person[n:]
-    return a, b
+    return combine(prepare(left), prepare(right))
+
+
+def combine(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
+    """Two sides prepared on their own, recoded into one value space: only the distinct values
+    are merged, so a side prepared once (XPM's clients) serves several linkages."""
+    out_a, out_b = Prepared(n=a.n, person=a.person), Prepared(n=b.n, person=b.person)
+    spaces = [("given", "family")] + [(f,) for f in FIELDS if f not in ("given", "family")]
+    for space in spaces:
+        first = space[0]
+        codes, values = _factorise(np.concatenate([a.values[first], b.values[first]]))
+        shift = len(a.values[first])
+        # A -1 at the end of each lookup keeps blanks blank (code -1 reads the last entry).
+        lookup_a = np.append(codes[:shift], -1).astype(np.int32)
+        lookup_b = np.append(codes[shift:], -1).astype(np.int32)
+        for name in space:
+            out_a.codes[name] = lookup_a[a.codes[name]]
+            out_b.codes[name] = lookup_b[b.codes[name]]
+            out_a.values[name] = out_b.values[name] = values
+    return out_a, out_b
