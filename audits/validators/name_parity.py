@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table
@@ -32,12 +33,15 @@ IGNITION_WHERE = "Ignition → Clients → (the client) → Edit"
 
 def _names(table: Table, field: str) -> dict[str, list[int]]:
     """Name as typed -> its spreadsheet rows (blank names left out), in first-row order."""
-    names = table.col(field)
-    rows = table.rows.to_numpy()
+    codes, uniques = pd.factorize(table.col(field).to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")
+    rows = table.rows.to_numpy()[order]
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    groups = np.split(rows, bounds) if len(rows) else []
     return {
-        name: [int(rows[i]) for i in positions]
-        for name, positions in names.groupby(names, sort=False).indices.items()
-        if name.strip()
+        name: group.tolist()
+        for name, group in zip(uniques, groups, strict=True)
+        if str(name).strip()
     }
 
 

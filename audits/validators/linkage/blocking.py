@@ -15,6 +15,7 @@ import pandas as pd
 
 from audits.validators.linkage.prepare import Prepared
 from audits.validators.linkage.sounds import skeleton
+from audits.validators.names import distinct
 
 IDENTIFIER_KEYS = ("date_of_birth", "tax_number", "email", "phone", "code")
 MAX_SHARED = 20  # records on one identifier key: a household or a group shares less than this
@@ -48,7 +49,7 @@ def keys(
     out.append(_rows(("a:" + street + "|" + postcode).where(both, ""), "i"))
     person = pd.Series(p.person[positions], index=positions)
     given, family = _values(p, "given"), _values(p, "family")
-    sk = pd.Series(pd.unique(pd.concat([given, family])), dtype=object)
+    sk = pd.Series(distinct(pd.concat([given, family])), dtype=object)
     sk = dict(zip(sk, sk.map(skeleton), strict=True))
     usable = person & (given != "") & (family != "")
     out.append(_rows(("n:" + family.map(sk) + "|" + given.str[:1]).where(usable, ""), "n"))

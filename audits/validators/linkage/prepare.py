@@ -19,6 +19,7 @@ import pandas as pd
 from audits.validators.names import (
     ORGANISATION_WORDS,
     TITLE_RE,
+    distinct,
     match_name,
     normalise_series,
     parse_individual,
@@ -87,7 +88,7 @@ def _text(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _per_value(values: pd.Series, normalise: Callable[[str], str]) -> pd.Series:
-    uniques = pd.unique(values)
+    uniques = distinct(values)
     return values.map({u: normalise(u) for u in uniques})
 
 
@@ -119,6 +120,13 @@ def tax_number(text: str) -> str:
     if len(digits) < 5 or len(set(digits)) == 1:  # "000000000", "999999999" are placeholders
         return ""
     return digits
+
+
+def tax_numbers(values: pd.Series) -> pd.Series:
+    """``tax_number`` over a column, vectorised."""
+    digits = values.str.replace(r"\W", "", regex=True).str.upper()
+    placeholder = digits.str.fullmatch(r"(.)\1*")
+    return digits.where((digits.str.len() >= 5) & ~placeholder, "")
 
 
 def email(text: str) -> str:
@@ -201,7 +209,7 @@ def prepare(frame: pd.DataFrame) -> Prepared:
         "family": names["family"],
         "org": names["org"],
         "date_of_birth": _per_value(_text(frame, "date_of_birth"), date_of_birth),
-        "tax_number": _per_value(_text(frame, "tax_number"), tax_number),
+        "tax_number": tax_numbers(_text(frame, "tax_number")),
         "email": _per_value(_text(frame, "email"), email),
         "phone": phone(_text(frame, "phone")),
         "postcode": _text(frame, "postcode").str.replace(r"\s", "", regex=True).str.casefold(),
