@@ -67,17 +67,34 @@ def keys(
     return rows.drop_duplicates(["pos", "key"])
 
 
-def _capped(rows: pd.DataFrame) -> pd.DataFrame:
-    size = rows.groupby("key")["pos"].transform("size")
-    cap = np.where(rows["cap"] == "i", MAX_SHARED, MAX_NAME_BLOCK)
-    return rows[(size >= 1) & (size <= cap)]
+def _coded(*sides: pd.DataFrame) -> list[pd.DataFrame]:
+    """The sides' key strings as one integer code space (cheaper to group and join on)."""
+    codes, _ = pd.factorize(pd.concat([side["key"] for side in sides], ignore_index=True))
+    out, start = [], 0
+    for side in sides:
+        out.append(
+            pd.DataFrame(
+                {
+                    "key": codes[start : start + len(side)],
+                    "pos": side["pos"].to_numpy(),
+                    "cap": np.where(side["cap"].to_numpy() == "i", MAX_SHARED, MAX_NAME_BLOCK),
+                }
+            )
+        )
+        start += len(side)
+    return out
+
+
+def _capped(rows: pd.DataFrame, least: int = 1) -> pd.DataFrame:
+    size = np.bincount(rows["key"].to_numpy())[rows["key"].to_numpy()]
+    return rows[(size >= least) & (size <= rows["cap"].to_numpy())]
 
 
 def within(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Unique (i, j) positional pairs, i < j, sharing a key of one side."""
-    rows = _capped(keys(p))
-    rows = rows[rows.groupby("key")["pos"].transform("size") >= 2]
-    both = rows[["key", "pos"]].merge(rows[["key", "pos"]], on="key", suffixes=("_a", "_b"))
+    (rows,) = _coded(keys(p))
+    rows = _capped(rows, least=2)[["key", "pos"]]
+    both = rows.merge(rows, on="key", suffixes=("_a", "_b"))
     both = both[both["pos_a"] < both["pos_b"]]
     return _unique(both["pos_a"].to_numpy(), both["pos_b"].to_numpy(), p.n)
 
@@ -86,9 +103,11 @@ def between(a: Prepared, b: Prepared, only=None) -> tuple[np.ndarray, np.ndarray
     """Unique (i, j) pairs, i into ``a`` and j into ``b``, sharing a key; with ``only`` (a mask
     per side), records outside the masks neither pair nor count towards a block's size."""
     masks = (None, None) if only is None else only
-    left = _capped(keys(a, everyone_whole=True, only=masks[0]))
-    right = _capped(keys(b, everyone_whole=True, only=masks[1]))
-    both = left[["key", "pos"]].merge(right[["key", "pos"]], on="key", suffixes=("_a", "_b"))
+    left, right = _coded(
+        keys(a, everyone_whole=True, only=masks[0]), keys(b, everyone_whole=True, only=masks[1])
+    )
+    left, right = _capped(left)[["key", "pos"]], _capped(right)[["key", "pos"]]
+    both = left.merge(right, on="key", suffixes=("_a", "_b"))
     return _unique(both["pos_a"].to_numpy(), both["pos_b"].to_numpy(), b.n)
 
 

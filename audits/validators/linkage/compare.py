@@ -30,6 +30,7 @@ SHORT_FORM = (
 # Whole names (organisations, or a person against an organisation): rapidfuzz scores, 0-100.
 ORG_CLOSE = 95
 ORG_ALIKE = 88
+ADDED_WORD_SCORE = 65  # below this, one name cannot be the other with one word added
 # Joined names ("Kate Lin" / "Katelin", "Mc Carthy" / "Mccarthy"): as good as a close spelling.
 JOINED_JW = 0.95
 
@@ -123,7 +124,7 @@ def _org_levels(x: list, y: list) -> np.ndarray:
     slip = process.cpdist(xj, yj, scorer=DamerauLevenshtein.distance, workers=1) <= 1
     close = slip | (score >= ORG_CLOSE)
     level = np.where(close, 1, np.where(score >= ORG_ALIKE, 2, 3))
-    for k in np.flatnonzero(level == 3):
+    for k in np.flatnonzero((level == 3) & (score >= ADDED_WORD_SCORE)):
         if _one_word_added(x[k], y[k]):
             level[k] = 2
     return level

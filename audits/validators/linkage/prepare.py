@@ -9,7 +9,6 @@ computed once per distinct pair of values, not once per record pair.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -92,9 +91,18 @@ def _per_value(values: pd.Series, normalise: Callable[[str], str]) -> pd.Series:
     return values.map({u: normalise(u) for u in uniques})
 
 
-def _letters(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return _LETTERS.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+# Letters NFKD does not split into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
+
+
+def letters(values: pd.Series) -> pd.Series:
+    """Letters only, accents folded ("Zoë O'Brien" -> "zoeobrien"), vectorised."""
+    folded = values.str.casefold().str.translate(_UNDECOMPOSED).str.normalize("NFKD")
+    return (
+        folded.str.encode("ascii", "ignore")
+        .str.decode("ascii")
+        .str.replace(_LETTERS, "", regex=True)
+    )
 
 
 def date_of_birth(text: str) -> str:
@@ -129,9 +137,10 @@ def tax_numbers(values: pd.Series) -> pd.Series:
     return digits.where((digits.str.len() >= 5) & ~placeholder, "")
 
 
-def email(text: str) -> str:
-    text = text.strip().casefold()
-    return text if "@" in text and "." in text.rpartition("@")[2] else ""
+def emails(values: pd.Series) -> pd.Series:
+    """Case-folded addresses; "" for anything without a user, an "@" and a dotted domain."""
+    folded = values.str.strip().str.casefold()
+    return folded.where(folded.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "")
 
 
 def phone(digits: pd.Series) -> pd.Series:
@@ -157,15 +166,16 @@ def _names(frame: pd.DataFrame) -> pd.DataFrame:
     read as "First [Middle] Last" or "Last, First"."""
     name = _text(frame, "name")
     first, last = _text(frame, "first_name"), _text(frame, "last_name")
-    organisation = _per_value(name, lambda n: bool(ORGANISATION_WORDS.search(n))).astype(bool)
+    organisation = name.str.contains(ORGANISATION_WORDS, regex=True)
     fields = (first != "") | (last != "")
     parsed = _parse_person(name)
-    given = _per_value(first.where(fields, parsed["given"]), _first_word)
-    family = _per_value(last.where(fields, parsed["family"]), _letters)
+    given_names = first.where(fields, parsed["given"])
+    given = letters(given_names.str.split().str[0].fillna(""))
+    family = letters(last.where(fields, parsed["family"]))
     structure = _text(frame, "business_structure").str.casefold()
     person = ~organisation & ((given != "") | (family != ""))
     person &= structure.eq("") | structure.str.contains("individual|sole", regex=True)
-    every_given = _per_value(first.where(fields, parsed["given"]), _letters)
+    every_given = letters(given_names)
     return pd.DataFrame(
         {
             "joined": (every_given + family).where(person, ""),
@@ -191,11 +201,6 @@ def _parse_person(names: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"given": given, "family": family})
 
 
-def _first_word(text: str) -> str:
-    words = text.split()
-    return _letters(words[0]) if words else ""
-
-
 def prepare(frame: pd.DataFrame) -> Prepared:
     """``frame`` has any of name, first_name, last_name, business_structure, date_of_birth,
     tax_number, email, phone, address, postcode, client_code / account_number."""
@@ -210,7 +215,7 @@ def prepare(frame: pd.DataFrame) -> Prepared:
         "org": names["org"],
         "date_of_birth": _per_value(_text(frame, "date_of_birth"), date_of_birth),
         "tax_number": tax_numbers(_text(frame, "tax_number")),
-        "email": _per_value(_text(frame, "email"), email),
+        "email": emails(_text(frame, "email")),
         "phone": phone(_text(frame, "phone")),
         "postcode": _text(frame, "postcode").str.replace(r"\s", "", regex=True).str.casefold(),
         "street": _per_value(_text(frame, "address"), street),
