@@ -15,6 +15,7 @@ code; a pair that differs ONLY by an internal code is step 12's (C12.E002), not 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -126,8 +127,8 @@ def _records(ctx: Context, kind: str):
         table = ctx.table(kind)
         key, *fields = FIELDS_OF[kind]
         frame = pd.DataFrame({key: table.col(key), "_row": table.rows})
-        for field in fields:
-            frame[field] = table.col(field)
+        for name in fields:
+            frame[name] = table.col(name)
         frame = frame[frame[key].str.strip() != ""].drop_duplicates(key)
         # Ignition's contact email is the client's email as far as matching goes.
         frame = frame.rename(columns={key: "typed", "contact_email": "email"})
@@ -138,21 +139,33 @@ def _records(ctx: Context, kind: str):
     return ctx.memo(f"name_parity.records.{kind}", compute)
 
 
+@dataclass
+class Linked:
+    """Left name -> (right name, evidence) for the pairs made; and per side, name -> the
+    evidence of its nearest candidate for a name left unpaired."""
+
+    pairs: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    nearest_left: dict[str, dict] = field(default_factory=dict)
+    nearest_right: dict[str, dict] = field(default_factory=dict)
+
+
 def linked(
     ctx: Context, left: tuple[str, list[str]], right: tuple[str, list[str]], verdict: str
-) -> dict[str, tuple[str, dict]]:
-    """Left name -> (right name, evidence) for the pairs the linkage engine makes between the
-    listed names of two kinds; the model learns from both tables whole."""
+) -> Linked:
+    """The pairs the linkage engine makes between the listed names of two kinds (the model
+    learns from both tables whole)."""
     (lkind, lnames), (rkind, rnames) = left, right
     if not lnames or not rnames:
-        return {}
+        return Linked()
     lf, lrows, lprepared = _records(ctx, lkind)
     rf, rrows, rprepared = _records(ctx, rkind)
     only = (lf["typed"].isin(set(lnames)).to_numpy(), rf["typed"].isin(set(rnames)).to_numpy())
-    return {
-        lf.at[p.left, "typed"]: (rf.at[p.right, "typed"], p.evidence)
-        for p in pair_up((lf, rf), (lprepared, rprepared), (lrows, rrows), verdict, only)
-    }
+    made = pair_up((lf, rf), (lprepared, rprepared), (lrows, rrows), verdict, only)
+    return Linked(
+        {lf.at[p.left, "typed"]: (rf.at[p.right, "typed"], p.evidence) for p in made.pairs},
+        {lf.at[i, "typed"]: shown for i, shown in made.nearest_left.items()},
+        {rf.at[j, "typed"]: shown for j, shown in made.nearest_right.items()},
+    )
 
 
 def _paired(ctx: Context, xpm_names: list[str], xero_names: list[str]):
@@ -179,7 +192,8 @@ def parity(ctx: Context) -> dict:
         coded_xero |= {xpm_clean[n] for n in coded_xpm if n in xpm_clean}
         left = [n for n in xpm_missing if n not in coded_xpm]
         right = [n for n in xero_missing if n not in coded_xero]
-        pairs = _paired(ctx, left, right)
+        found = _paired(ctx, left, right)
+        pairs = found.pairs
         xpm_near = {name: partner for name, (partner, _) in pairs.items()}
         xpm_near |= _near_by_probe([n for n in left if n not in pairs], right)
         xero_linked = {partner: name for name, (partner, _) in pairs.items()}
@@ -196,6 +210,8 @@ def parity(ctx: Context) -> dict:
             "xpm_near": xpm_near,
             "xero_near": xero_near,
             "evidence": {name: shown for name, (_, shown) in pairs.items()},
+            "nearest_xpm": found.nearest_left,
+            "nearest_xero": found.nearest_right,
         }
 
     return ctx.memo("name_parity", compute)
@@ -247,6 +263,7 @@ class NoXeroContact(Rule):
                 rows=tuple(p["xpm"][name]),
                 column=t.header("name"),
                 value=name,
+                evidence=p["nearest_xpm"].get(name),
             )
 
 
@@ -271,6 +288,7 @@ class InvoicedContactWithoutClient(Rule):
                 rows=tuple(p["xero"][name]),
                 column=t.header("name"),
                 value=name,
+                evidence=p["nearest_xero"].get(name),
             )
 
 
@@ -293,7 +311,7 @@ class IgnitionNearMatch(Rule):
             ("xpm_clients", [n for n in xpm if n not in in_ignition]),
             "same client in Ignition and XPM",
         )
-        near = {name: partner for name, (partner, _) in pairs.items()}
+        near = {name: partner for name, (partner, _) in pairs.pairs.items()}
         near |= _near_by_probe([n for n in missing if n not in near], list(xpm))
         for name in missing:
             partner = near.get(name)
@@ -311,7 +329,7 @@ class IgnitionNearMatch(Rule):
                 value=name,
                 suggestion=use,
                 related=(Related(xpm_t.file, tuple(xpm[partner]), partner),),
-                evidence=pairs[name][1] if name in pairs else None,
+                evidence=pairs.pairs[name][1] if name in pairs.pairs else None,
             )
 
 

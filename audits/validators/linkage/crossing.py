@@ -25,38 +25,58 @@ class Pairing:
     evidence: dict
 
 
+@dataclass
+class Paired:
+    """The pairs made, and for each record left unpaired its nearest candidate (the evidence
+    of why it is not the same client), per side: position -> evidence."""
+
+    pairs: list[Pairing]
+    nearest_left: dict[int, dict]
+    nearest_right: dict[int, dict]
+
+
 def pair_up(
     frames: tuple[pd.DataFrame, pd.DataFrame],
     prepared: tuple[Prepared, Prepared],
     rows: tuple[np.ndarray, np.ndarray],
     verdict: str,
     only: tuple[np.ndarray, np.ndarray],
-) -> list[Pairing]:
+) -> Paired:
     """One-to-one pairs scoring at least ``CROSS_MATCH_WEIGHT`` among the records ``only`` marks
     (a mask per side); ``frames`` and ``prepared`` are the two sides as typed and as prepared,
     ``rows`` their spreadsheet rows (for the evidence)."""
     if not only[0].any() or not only[1].any():
-        return []
-    left, right = frames
+        return Paired([], {}, {})
     found = link_prepared(prepared[0], prepared[1], only)
     s = found.scored
-    strong = np.flatnonzero(s.weight >= CROSS_MATCH_WEIGHT)
-    strong = strong[np.argsort(-s.weight[strong], kind="stable")]
+
+    def shown(k: int, verdict: str) -> dict:
+        i, j = int(s.i[k]), int(s.j[k])
+        pair = evidence.pair(
+            s,
+            k,
+            frames,
+            (frames[0].index[i], frames[1].index[j]),
+            (rows[0][i], rows[1][j]),
+            (found.a, found.b),
+            CROSS_MATCH_WEIGHT,
+        )
+        return {"verdict": verdict, "pairs": [pair]}
+
+    order = np.argsort(-s.weight, kind="stable")
     used_left, used_right, out = set(), set(), []
-    for k in strong:
+    for k in order[s.weight[order] >= CROSS_MATCH_WEIGHT]:
         i, j = int(s.i[k]), int(s.j[k])
         if i in used_left or j in used_right:
             continue
         used_left.add(i)
         used_right.add(j)
-        shown = evidence.pair(
-            s,
-            int(k),
-            (left, right),
-            (left.index[i], right.index[j]),
-            (rows[0][i], rows[1][j]),
-            (found.a, found.b),
-            CROSS_MATCH_WEIGHT,
-        )
-        out.append(Pairing(i, j, {"verdict": verdict, "pairs": [shown]}))
-    return out
+        out.append(Pairing(i, j, shown(int(k), verdict)))
+    nearest = "nearest candidate, not the same client"
+    best_left = pd.Series(order).groupby(s.i[order], sort=False).first()
+    best_right = pd.Series(order).groupby(s.j[order], sort=False).first()
+    return Paired(
+        out,
+        {int(i): shown(int(k), nearest) for i, k in best_left.items() if i not in used_left},
+        {int(j): shown(int(k), nearest) for j, k in best_right.items() if j not in used_right},
+    )

@@ -213,3 +213,13 @@ def test_namesakes_and_exact_duplicates_carry_their_evidence():
     (exact,) = findings(clean_data, "C05.E001", xpm_clients=rows)
     assert exact.evidence["verdict"] == "exact duplicate"
     assert exact.evidence["pairs"][0]["rows"] == [4, 5]
+
+
+def test_a_client_with_no_xero_contact_shows_the_nearest_candidate_and_why_not():
+    xpm = [{"name": "Lily Warnock", "email": "lily@warnock.example", "status": "Active"}]
+    xero = [{"name": "Lily Wardrobe", "email": "sales@wardrobe.example"}]
+    (missing,) = findings(name_parity, "C13.W002", xpm_clients=xpm, xero_contacts=xero)
+    assert missing.evidence["verdict"] == "nearest candidate, not the same client"
+    (pair,) = missing.evidence["pairs"]
+    assert not pair["same_client"]
+    assert {f["field"]: f["agreement"] for f in pair["fields"]}["email"] == "different"
