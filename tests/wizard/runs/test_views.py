@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from audits.models import RunStatus, ValidationRun
 from audits.runs.diff import diff_against_previous
+from audits.validators import clean_data
 from tests.audits.runs.factories import CLIENTS_CSV, make_run, make_upload
+from tests.audits.validators.rule_helpers import findings
 from wizard.models import AuditEvent, Verb
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -295,3 +297,34 @@ def test_it_sends_anonymous_visitors_to_login(client, practice):
 def test_it_lets_the_onboarding_team_see_findings(client_for, lead, practice):
     run = make_run(practice, findings=mixed_findings())
     assert client_for(lead).get(findings_url(run)).status_code == 200
+
+
+def test_it_shows_a_linkage_findings_evidence_side_by_side(client_for, manager, practice):
+    rows = [
+        {
+            "name": "Harper Sharma",
+            "tax_number": "123456782",
+            "date_of_birth": "1984-03-12",
+            "status": "Active",
+        },
+        {
+            "name": "Harper Shamra",
+            "tax_number": "123456782",
+            "date_of_birth": "1984-03-12",
+            "status": "Active",
+        },
+    ]
+    (found,) = findings(clean_data, "C05.W002", xpm_clients=rows)
+    run = make_run(
+        practice,
+        step_key="clean-data",
+        items=(5,),
+        findings=[{"code": "C05.W002", "value": found.value, "evidence": found.evidence}],
+    )
+    body = client_for(manager).get(findings_url(run)).content.decode()
+    assert "Why: the evidence, field by field (probable duplicate)" in body
+    start = body.index('<table class="evidence-pair">')
+    table = body[start : body.index("</table>", start)]
+    assert "Rows 2 and 3" in table
+    assert re.search(r"family name</th><td>Sharma</td><td>Shamra</td><td>spelled slightly", table)
+    assert "tax number" in table and "date of birth" in table
