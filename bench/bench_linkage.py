@@ -111,7 +111,7 @@ def realistic_scores() -> None:
 
 def splink_scores() -> None:
     try:
-        from benchmark_splink import run
+        from benchmark_splink import run  # optional, outside the app: only where Splink is
     except ImportError:
         print("Splink: not installed here (see README, 'Record linkage: why our own engine')")
         return

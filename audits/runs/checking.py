@@ -89,8 +89,24 @@ def check_files(
     built, so they are not held through the rules (a sixth of the peak memory at 100,000
     clients)."""
     limits = limits or settings_limits()
-
     started = time.perf_counter()
+    tables, loaded = _load_all(inputs, date_order, progress, limits)
+    load_seconds = time.perf_counter() - started
+
+    if rules is None:
+        rules = registry.REGISTRY.for_items(None if items is None else list(items))
+    ctx = Context(tables=tables, state_map=dict(state_map or {}))
+
+    def on_rule(done: int, total: int, code: str) -> None:
+        if progress:
+            progress(LOAD_SHARE + round((100 - LOAD_SHARE - 1) * done / max(total, 1)), code)
+
+    result = run_rules(rules, ctx, on_rule)
+    return Checked(files=loaded, result=result, load_seconds=load_seconds, tables=tables)
+
+
+def _load_all(inputs: list[InputFile], date_order: str, progress, limits):
+    """Each input read into its table (the list emptied as it goes, see ``check_files``)."""
     tables: dict[str, Table] = {}
     loaded: list[LoadedFile] = []
     total = len(inputs)
@@ -124,18 +140,7 @@ def check_files(
             )
         )
         del item, result
-    load_seconds = time.perf_counter() - started
-
-    if rules is None:
-        rules = registry.REGISTRY.for_items(None if items is None else list(items))
-    ctx = Context(tables=tables, state_map=dict(state_map or {}))
-
-    def on_rule(done: int, total: int, code: str) -> None:
-        if progress:
-            progress(LOAD_SHARE + round((100 - LOAD_SHARE - 1) * done / max(total, 1)), code)
-
-    result = run_rules(rules, ctx, on_rule)
-    return Checked(files=loaded, result=result, load_seconds=load_seconds, tables=tables)
+    return tables, loaded
 
 
 def inputs_for(run: ValidationRun) -> list[InputFile]:
