@@ -31,7 +31,6 @@ def test_it_documents_exactly_the_registered_rule_codes():
 
 def test_it_registers_no_planned_code():
     _implemented, planned = documented_codes()
-    assert planned, "docs/checklist.md marks no code as planned"
     assert {code for code in planned if code in REGISTRY} == set()
 
 

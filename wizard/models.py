@@ -44,6 +44,15 @@ class DateOrder(models.TextChoices):
     MDY = "mdy", "Month/Day/Year (e.g. 12/31/2026)"
 
 
+class Country(models.TextChoices):
+    """Where the practice is: its clients' tax numbers and phone numbers are checked as this
+    country's (step 5, C05.W006; ``audits.validators.identifier_checks.COUNTRIES``)."""
+
+    AU = "AU", "Australia"
+    NZ = "NZ", "New Zealand"
+    GB = "GB", "United Kingdom"
+
+
 class Practice(models.Model):
     """A client firm being onboarded, owned by an organisation."""
 
@@ -52,6 +61,7 @@ class Practice(models.Model):
     )
     name = models.CharField(max_length=200)
     date_order = models.CharField(max_length=3, choices=DateOrder, default=DateOrder.DMY)
+    country = models.CharField(max_length=2, choices=Country, default=Country.AU)
     target_go_live = models.DateField(null=True, blank=True)
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="assigned_practices"

@@ -169,6 +169,7 @@ def _execute(run_id: int, attempt: int) -> Outcome:
                 items=run.items,
                 state_map=state_map_for(run.practice),
                 date_order=run.practice.date_order,
+                country=run.practice.country,
                 progress=progress,
             )
     except LoadError as exc:

@@ -27,7 +27,8 @@ Clients are individuals ("First Last", accents such as "Zoë Müller", "José Ga
 (Pty Ltd / Ltd / Limited / Pty Limited), trusts, partnerships ("Nguyen & Patel") and client groups
 (2-4 entities sharing a base name, e.g. "Silver Creek Holdings Pty Ltd", "Silver Creek Unit Trust",
 group "Silver Creek Group"). Names are unique after the spec normalisation (and after dropping legal
-suffixes entirely); emails, phones, tax numbers and street+postcode are unique; a date of birth is
+suffixes entirely); emails, phones, tax numbers and street+postcode are unique (and valid: tax numbers
+pass their check digits, phones are valid Australian numbers); a date of birth is
 never shared by two individuals with the same first name or the same last name. No digits, brackets,
 "zz"/"xx", "old", "archived" or "DO NOT USE" in any client name; no titles; status "Active".
 Every client has an exactly equal Xero contact; ~95% have an Ignition client (exact name) with one
@@ -124,6 +125,7 @@ DATA_RULE_CODES: tuple[str, ...] = (
     "C05.W003",
     "C05.W004",
     "C05.E005",
+    "C05.W006",
     "C07.E001",
     "C07.W002",
     "C07.W003",

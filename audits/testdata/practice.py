@@ -13,6 +13,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from stdnum.au import abn, tfn
+
 from audits.testdata.names import ascii_letters, name_key
 from audits.testdata.records import Client, Label, Rec, dmy
 from audits.testdata.vocabulary import (
@@ -162,29 +164,39 @@ class Practice:
         raise RuntimeError("ran out of unique values")
 
     def phone(self, mobile: bool, region: str = "NSW") -> str:
+        """A valid Australian number (C05.W006): mobiles 0400-0439, landlines in ranges of their
+        area code that phonenumbers knows as allocated."""
         rng = self.rng
         if mobile:
             return self.unique(
                 self.used_phones,
                 lambda: (
-                    f"04{rng.randint(0, 99):02d} {rng.randint(0, 999):03d} {rng.randint(0, 999):03d}"
+                    f"04{rng.randint(0, 39):02d} {rng.randint(0, 999):03d} {rng.randint(0, 999):03d}"
                 ),
             )
         area = {"VIC": "03", "TAS": "03", "QLD": "07", "SA": "08", "WA": "08", "NT": "08"}.get(
             region, "02"
         )
+        low, high = {"07": (3000, 5999), "08": (8000, 8999)}.get(area, (8000, 9999))
         return self.unique(
             self.used_phones,
-            lambda: f"({area}) {rng.randint(3000, 9999)} {rng.randint(0, 9999):04d}",
+            lambda: f"({area}) {rng.randint(low, high)} {rng.randint(0, 9999):04d}",
         )
 
     def tax(self, digits: int) -> str:
+        """A tax number that passes its check digits (C05.W006): 9 digits a TFN, 11 an ABN."""
         rng = self.rng
 
         def make() -> str:
-            s = str(rng.randint(10 ** (digits - 1), 10**digits - 1))
             if digits == 9:
-                return f"{s[:3]} {s[3:6]} {s[6:]}"
+                while True:
+                    body = str(rng.randint(10**7, 10**8 - 1))
+                    last = tfn.checksum(body + "0")  # the last weight is 10, -1 (mod 11)
+                    if last < 10:
+                        s = body + str(last)
+                        return f"{s[:3]} {s[3:6]} {s[6:]}"
+            body = str(rng.randint(10**8, 10**9 - 1))
+            s = abn.calc_check_digits(body) + body
             return f"{s[:2]} {s[2:5]} {s[5:8]} {s[8:]}"
 
         return self.unique(self.used_tax, make)

@@ -138,6 +138,8 @@ class Context:
 
     tables: dict[str, Table]
     state_map: dict[str, str] = field(default_factory=dict)  # folded state name -> state type
+    # The practice's country (ISO 3166 alpha-2): tax and phone numbers are checked as its own.
+    country: str = "AU"
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def table(self, kind: str) -> Table | None:

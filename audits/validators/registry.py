@@ -8,6 +8,7 @@ from audits.validators import (
     annual_templates,
     clean_data,
     client_names,
+    identifier_checks,
     internal_names,
     job_states,
     library_mapping,
@@ -23,6 +24,7 @@ REGISTRY = Registry(
         *client_names.RULES,  # 3
         *team_linked.RULES,  # 4
         *clean_data.RULES,  # 5
+        *identifier_checks.RULES,  # 5: C05.W006
         *annual_templates.RULES,  # 7
         *library_mapping.RULES,  # 8
         *proposal_billing.RULES,  # 9

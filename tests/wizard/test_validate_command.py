@@ -5,9 +5,9 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from audits.validators import registry
+from audits.validators import identifier_checks, registry
 from audits.validators.base import Registry
 from tests.audits.runs.factories import CLIENTS_CSV
 from tests.audits.runs.test_runs import CommaNames, EveryName
@@ -169,3 +169,22 @@ def test_it_prints_text_grouped_by_step_with_a_summary(clients):
     step = next(i for i, line in enumerate(lines) if line.startswith("Step 3:"))
     assert lines[step + 1].lstrip().startswith("ERROR")
     assert lines[-1] == "1 error(s), 0 warning(s), 3 info in 1 file(s)."
+
+
+def test_it_checks_identifiers_as_the_country_given(tmp_path, monkeypatch):
+    monkeypatch.setattr(registry, "REGISTRY", Registry(identifier_checks.RULES))
+    path = tmp_path / "clients.csv"
+    path.write_bytes(
+        b"Client,Business Structure,Tax Number,Phone\r\n"
+        b"Kiwi Traders Ltd,Company,49-091-850,09 379 1234\r\n"
+    )
+    code, out, _ = validate(path, "--format", "json", "--fail-on", "warning", "--country", "NZ")
+    assert code == 0 and json.loads(out)["findings"] == []
+    code, out, _ = validate(path, "--format", "json", "--fail-on", "warning")  # AU by default
+    assert code == 1
+    assert [f["column"] for f in json.loads(out)["findings"]] == ["Phone", "Tax Number"]
+
+
+def test_it_refuses_a_country_it_cannot_check(clients):
+    with pytest.raises(CommandError, match="invalid choice: 'US'"):
+        call_command("validate", str(clients), "--country", "US")

@@ -1,4 +1,4 @@
-"""The practice form: name, target go-live, date order of its exports, assignees."""
+"""The practice form: name, target go-live, date order of its exports, country, assignees."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from wizard.access import team_of
-from wizard.models import DateOrder, Organisation
+from wizard.models import Country, DateOrder, Organisation
 
 
 class TeamMembersField(forms.ModelMultipleChoiceField):
@@ -22,6 +22,11 @@ class PracticeForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_order = forms.ChoiceField(label="Dates in their exports", choices=DateOrder.choices)
+    country = forms.ChoiceField(
+        label="Country",
+        choices=Country.choices,
+        help_text="Tax numbers, company numbers and phone numbers are checked as this country's.",
+    )
     assignees = TeamMembersField(
         queryset=get_user_model().objects.none(),
         required=False,

@@ -26,12 +26,15 @@ def create_practice(
     actor=None,
     target_go_live: date | None = None,
     date_order: str | None = None,
+    country: str | None = None,
     assignees: Iterable = (),
 ) -> Practice:
     """A new practice with its first onboarding (all 15 steps not started)."""
     fields = {"target_go_live": target_go_live}
     if date_order:
         fields["date_order"] = date_order
+    if country:
+        fields["country"] = country
     assignees = list(assignees)
     with transaction.atomic():
         practice = Practice.objects.create(organisation=organisation, name=name, **fields)
@@ -66,7 +69,8 @@ def start_onboarding(*, practice: Practice, actor=None, label: str = "") -> Onbo
 
 
 def update_practice(*, practice: Practice, actor, assignees: Iterable | None = None, **fields):
-    """Save what changed (name, target date, date order, assignees) and say so in one event."""
+    """Save what changed (name, target date, date order, country, assignees) and say so in one
+    event."""
     changed = {k: v for k, v in fields.items() if getattr(practice, k) != v}
     with transaction.atomic():
         for key, value in changed.items():

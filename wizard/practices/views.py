@@ -18,7 +18,7 @@ from wizard.access import (
 )
 from wizard.checklist import STEPS
 from wizard.http import HtmxHttpRequest, confirm
-from wizard.models import DateOrder, StepStatus
+from wizard.models import Country, DateOrder, StepStatus
 from wizard.practices import services
 from wizard.practices.forms import PracticeForm
 
@@ -30,7 +30,7 @@ def practice_new(request: HtmxHttpRequest) -> HttpResponse:
     form = PracticeForm(
         request.POST or None,
         organisation=membership.organisation,
-        initial={"date_order": DateOrder.DMY},
+        initial={"date_order": DateOrder.DMY, "country": Country.AU},
     )
     if request.method == "POST" and form.is_valid():
         practice = services.create_practice(
@@ -51,6 +51,7 @@ def practice_admin(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "name": practice.name,
             "target_go_live": practice.target_go_live,
             "date_order": practice.date_order,
+            "country": practice.country,
             "assignees": list(practice.assignees.all()),
         },
     )

@@ -11,9 +11,14 @@ C05.W003 an individual's email reused on an unrelated company, or one company's 
 C05.W004 status "Archived"/"Inactive" (only a 2024 job, no proposal/invoice/Ignition), or an active
          client with no job at all. xpm row; value = name. (Also for every C10.W003 victim.)
 C05.E005 an extra xpm_clients row with blank name (other fields filled), placed last. value = "".
+C05.W006 an identifier that fails its own check, each on its own victim: a tax number with one digit
+         mistyped (then no valid TFN, ACN or ABN), an email with its "@" doubled ("jane.smith@@…"),
+         a phone missing its last digit. xpm row; value = the broken tax number / email / phone.
 """
 
 from __future__ import annotations
+
+from stdnum.au import abn, acn, tfn
 
 from audits.testdata.injectors.victims import anyone, individual, organisation
 from audits.testdata.names import unlike
@@ -150,12 +155,40 @@ def _blank_names(p: Practice, n: int) -> None:
         p.label("C05.E005", "xpm_clients", [blank], "")
 
 
+def _mistyped_tax(p: Practice, tax: str) -> str:
+    """``tax`` with one digit typed wrong, so that it is no valid TFN, ACN or ABN any more."""
+    positions = [i for i, ch in enumerate(tax) if ch.isdigit()]
+    while True:
+        i = p.rng.choice(positions)
+        wrong = tax[:i] + p.rng.choice([d for d in "0123456789" if d != tax[i]]) + tax[i + 1 :]
+        number = wrong.replace(" ", "")
+        valid = tfn.is_valid(number) or acn.is_valid(number) or abn.is_valid(number)
+        if not valid and wrong not in p.used_tax:
+            p.used_tax.add(wrong)
+            return wrong
+
+
+def _broken_identifiers(p: Practice, n: int) -> None:
+    for c in p.pick(n, "C05.W006", lambda c: bool(c.tax)):
+        c.tax = _mistyped_tax(p, c.tax)
+        p.label("C05.W006", "xpm_clients", [c], c.tax)
+    for c in p.pick(n, "C05.W006", lambda c: "@" in c.email):
+        c.email = c.email.replace("@", "@@", 1)
+        p.used_emails.add(c.email)
+        p.label("C05.W006", "xpm_clients", [c], c.email)
+    for c in p.pick(n, "C05.W006", lambda c: bool(c.phone)):
+        c.phone = c.phone[:-1]
+        p.used_phones.add(c.phone)
+        p.label("C05.W006", "xpm_clients", [c], c.phone)
+
+
 def inject(p: Practice, n: int) -> None:
     _duplicates(p, n)
     _similar(p, n)
     _shared_identifiers(p, n)
     _inactive_or_jobless(p, n)
     _blank_names(p, n)
+    _broken_identifiers(p, n)
 
 
 def label_similar(p: Practice) -> None:

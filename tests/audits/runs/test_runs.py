@@ -8,7 +8,7 @@ from audits.models import Finding, RunStatus, StateMapping, ValidationRun
 from audits.runs import checking, execution, state_map
 from audits.validators import registry
 from audits.validators.base import Registry, Rule
-from tests.audits.runs.factories import make_upload
+from tests.audits.runs.factories import CLIENTS_CSV, make_upload
 from wizard.models import AuditEvent, StepStatus, Verb
 from wizard.runs import services as run_services
 
@@ -308,3 +308,41 @@ def test_it_passes_the_state_map_to_the_rules(onboarding, practice, manager, rul
     run = run_services.start_run(onboarding=onboarding, step_key="job-states", actor=manager)
     execution.execute_run(run.pk)
     assert seen["wip review"] == "on_hold"
+
+
+def test_it_checks_identifiers_as_the_practices_country(onboarding, practice, manager):
+    """The practice's country reaches the rules: an NZ IRD number is right in an NZ practice, an
+    Australian ABN is not."""
+    practice.country = "NZ"
+    practice.save(update_fields=["country"])
+    data = (
+        b"Client,Business Structure,Tax Number\r\n"
+        b"Kiwi Traders Ltd,Company,49-091-850\r\n"
+        b"Harbour Dental Pty Ltd,Company,51 824 753 556\r\n"
+    )
+    make_upload(onboarding, "xpm_clients", data, name="clients.csv")
+    run = run_services.start_run(onboarding=onboarding, step_key="clean-data", actor=manager)
+    assert execution.execute_run(run.pk) == execution.Outcome.DONE
+    found = Finding.objects.filter(run=run, code="C05.W006")
+    assert [(f.value, f.rows) for f in found] == [("51 824 753 556", [3])]
+    assert "is not a valid IRD number or NZBN" in found[0].message
+
+
+def test_check_files_reads_identifiers_as_the_given_country():
+    data = b"Client,Business Structure,Tax Number\r\nKiwi Traders Ltd,Company,49-091-850\r\n"
+    rules = [r for r in registry.REGISTRY if r.code == "C05.W006"]
+
+    def codes_for(country: str) -> list[str]:
+        # check_files empties its list of inputs as it reads them: one list per call.
+        inputs = [checking.InputFile(name="clients.csv", data=data, kind="xpm_clients")]
+        result = checking.check_files(inputs, rules=rules, country=country).result
+        return [f.code for f in result.findings]
+
+    codes = {country: codes_for(country) for country in ("AU", "NZ")}
+    assert codes == {"AU": ["C05.W006"], "NZ": []}
+
+
+def test_check_files_lets_each_files_bytes_go_once_read():
+    inputs = [checking.InputFile(name="clients.csv", data=CLIENTS_CSV, kind="xpm_clients")]
+    checked = checking.check_files(inputs, items=[3])
+    assert inputs == [] and checked.files[0].rows > 0

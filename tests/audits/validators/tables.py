@@ -18,10 +18,11 @@ def make_table(kind: str, rows: list[dict[str, str]], file: str | None = None) -
 
 
 def make_context(
-    state_map: dict[str, str] | None = None, **tables: list[dict[str, str]]
+    state_map: dict[str, str] | None = None, country: str = "AU", **tables: list[dict[str, str]]
 ) -> Context:
     """``make_context(xpm_clients=[{...}], xero_contacts=[{...}])``."""
     return Context(
         tables={kind: make_table(kind, rows) for kind, rows in tables.items()},
         state_map=state_map or {},
+        country=country,
     )

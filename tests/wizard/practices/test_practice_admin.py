@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from wizard.models import Attestation, AuditEvent, Verb
+from audits.validators.identifier_checks import COUNTRIES
+from wizard.models import Attestation, AuditEvent, Country, Verb
 from wizard.practices.services import set_archived
 
 
@@ -19,6 +20,7 @@ def test_it_creates_a_practice_with_its_target_and_assignees(
         {
             "name": "Kestrel Tax",
             "date_order": "dmy",
+            "country": "NZ",
             "target_go_live": "2027-03-01",
             "assignees": [specialist.pk],
         },
@@ -26,6 +28,7 @@ def test_it_creates_a_practice_with_its_target_and_assignees(
     practice = organisation.practices.get(name="Kestrel Tax")
     assert response["Location"] == reverse("wizard:overview", args=[practice.pk])
     assert practice.target_go_live == datetime.date(2027, 3, 1)
+    assert practice.country == "NZ"
     assert list(practice.assignees.all()) == [specialist]
     assert practice.current_onboarding().steps.count() == 15
     verbs = set(AuditEvent.objects.filter(practice=practice).values_list("verb", flat=True))
@@ -35,7 +38,7 @@ def test_it_creates_a_practice_with_its_target_and_assignees(
 def test_it_refuses_an_assignee_from_another_organisation(lead, outsider, client_for):
     response = client_for(lead).post(
         reverse("wizard:practice_new"),
-        {"name": "Kestrel Tax", "date_order": "dmy", "assignees": [outsider.pk]},
+        {"name": "Kestrel Tax", "date_order": "dmy", "country": "AU", "assignees": [outsider.pk]},
     )
     assert response.status_code == 200
     assert "not one of the available choices" in response.content.decode()
@@ -47,6 +50,7 @@ def test_it_updates_settings_and_records_what_changed(practice, lead, specialist
         {
             "name": practice.name,
             "date_order": "mdy",
+            "country": "GB",
             "target_go_live": "2027-06-30",
             "assignees": [specialist.pk],
         },
@@ -54,9 +58,11 @@ def test_it_updates_settings_and_records_what_changed(practice, lead, specialist
     assert response.status_code == 302
     practice.refresh_from_db()
     assert (practice.date_order, practice.target_go_live) == ("mdy", datetime.date(2027, 6, 30))
+    assert practice.country == "GB"
     event = AuditEvent.objects.filter(verb=Verb.PRACTICE_UPDATED).latest("sequence")
     assert event.details == {
         "date_order": "mdy",
+        "country": "GB",
         "target_go_live": "2027-06-30",
         "assignees": [specialist.username],
     }
@@ -64,11 +70,31 @@ def test_it_updates_settings_and_records_what_changed(practice, lead, specialist
 
 def test_it_records_nothing_when_nothing_changed(practice, lead, client_for):
     before = AuditEvent.objects.count()
-    client_for(lead).post(
+    response = client_for(lead).post(
         reverse("wizard:practice_settings", args=[practice.pk]),
-        {"name": practice.name, "date_order": practice.date_order},
+        {"name": practice.name, "date_order": practice.date_order, "country": practice.country},
     )
+    assert response.status_code == 302
     assert AuditEvent.objects.count() == before
+
+
+def test_it_shows_the_country_and_offers_only_the_countries_liftoff_checks(
+    practice, lead, client_for
+):
+    assert practice.country == "AU"  # the default
+    page = client_for(lead).get(reverse("wizard:practice_settings", args=[practice.pk]))
+    body = page.content.decode()
+    assert 'name="country"' in body and '<option value="AU" selected>Australia</option>' in body
+    assert sorted(Country.values) == sorted(COUNTRIES)
+    response = client_for(lead).post(
+        reverse("wizard:practice_settings", args=[practice.pk]),
+        {"name": practice.name, "date_order": practice.date_order, "country": "US"},
+    )
+    assert response.status_code == 200 and "not one of the available choices" in (
+        response.content.decode()
+    )
+    practice.refresh_from_db()
+    assert practice.country == "AU"
 
 
 def test_it_archives_and_restores_a_practice_keeping_its_data(practice, lead, client_for):

@@ -17,6 +17,7 @@ from audits.loading import LoadError
 from audits.runs.checking import Checked, InputError, InputFile, check_files
 from audits.runs.state_map import folded_state_map
 from audits.validators.base import Severity
+from audits.validators.identifier_checks import COUNTRIES
 from audits.validators.job_states import parse_state_map_csv
 from wizard.checklist import STEPS
 
@@ -48,6 +49,12 @@ class Command(BaseCommand):
             metavar="CSV",
             help="Two-column CSV (state name, type) for step 11's job states.",
         )
+        parser.add_argument(
+            "--country",
+            choices=tuple(COUNTRIES),
+            default="AU",
+            help="The practice's country: tax and phone numbers are checked as its own.",
+        )
         parser.add_argument("--format", choices=("text", "json"), default="text")
         parser.add_argument("--output", metavar="PATH")
         parser.add_argument("--fail-on", choices=("error", "warning", "never"), default="error")
@@ -57,7 +64,9 @@ class Command(BaseCommand):
             inputs = self._inputs(options["files"], options["kind"])
             items = _items(options["items"])
             state_map = _state_map(options["state_map"])
-            checked = check_files(inputs, items=items, state_map=state_map)
+            checked = check_files(
+                inputs, items=items, state_map=state_map, country=options["country"]
+            )
         except LoadError as exc:
             self._refuse(str(getattr(exc, "message", "") or exc), _failed_name(exc, options))
         except (InputProblem, InputError) as exc:
