@@ -4,42 +4,21 @@ table read by the upload pipeline like an upload."""
 import pytest
 
 from audits import reading
-from audits.models import Connection, ConnectionState, PullStatus, UploadStatus
-from audits.xero import pulling, session
+from audits.models import PullStatus, UploadStatus
+from audits.xero import pulling, sources
 from audits.xero.tasks import pull as pull_task
-from wizard.access import current_onboarding
+from tests.audits.xero.conftest import start
 from wizard.models import AuditEvent, Verb
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def connection(practice, fake_xero) -> Connection:
-    connection = Connection(practice=practice, state=ConnectionState.CONNECTED)
-    connection.xpm_tenant_id, connection.xero_tenant_id = (
-        fake_xero.xpm["tenantId"],
-        fake_xero.org["tenantId"],
-    )
-    session.save_tokens(connection, fake_xero._issue("openid"))
-    connection.save()
-    return connection
-
-
-def _start(practice, kind, manager=None):
-    onboarding = current_onboarding(practice)
-    return pulling.start(
-        practice=practice, onboarding=onboarding, kind=kind, step_key="", actor=manager
-    )
+_start = start
 
 
 def test_it_pulls_every_page_and_loads_it_like_an_upload(
     connection, practice, fake_xero, monkeypatch
 ):
-    monkeypatch.setattr(
-        pulling.XpmClients,
-        "params",
-        lambda self, c: {"pageSize": 10, **({"pageToken": c} if c else {})},
-    )
+    monkeypatch.setattr(sources, "PAGE_SIZE", 10)
     pull = _start(practice, "xpm_clients")
     pull_task.delay(pull.pk)
     pull.refresh_from_db()
@@ -63,9 +42,6 @@ def test_it_honours_retry_after(connection, practice, fake_xero, monkeypatch):
         fake_xero.offset += seconds
 
     monkeypatch.setattr(pulling, "sleep", wait)
-    monkeypatch.setattr(
-        pulling.XeroContacts, "params", lambda self, c: {"page": int(c or 1), "pageSize": 100}
-    )
     pull = _start(practice, "xero_contacts")
     fake_xero.contacts = fake_xero.contacts * 3  # two pages of 100 at most
     pull_task.delay(pull.pk)
@@ -75,11 +51,7 @@ def test_it_honours_retry_after(connection, practice, fake_xero, monkeypatch):
 
 
 def test_it_resumes_after_a_failure_mid_way(connection, practice, fake_xero, monkeypatch):
-    monkeypatch.setattr(
-        pulling.XpmClients,
-        "params",
-        lambda self, c: {"pageSize": 10, **({"pageToken": c} if c else {})},
-    )
+    monkeypatch.setattr(sources, "PAGE_SIZE", 10)
     fake_xero.fail_calls = {3}
     pull = _start(practice, "xpm_clients")
     assert pull_task.delay(pull.pk).get() == "interrupted"
