@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from urllib.parse import urlparse
 
 from audits.kinds import KINDS
 from audits.models import Pull, ValidationRun
@@ -20,6 +21,13 @@ from audits.models import Pull, ValidationRun
 RECORD_ID, RECORD_URL = "record_id", "record_url"
 RECORD_COLUMNS = (RECORD_ID, RECORD_URL)
 PER_FINDING = 10  # records kept per finding (a duplicate cluster can span many rows)
+
+
+def safe_url(value: str | None) -> str:
+    """A link the page may offer: https with a host (never ``javascript:`` or plain http)."""
+    value = (value or "").strip()
+    found = urlparse(value)
+    return value if found.scheme == "https" and found.netloc else ""
 
 
 def rows_of(data: bytes) -> dict[int, tuple[str, str]]:
@@ -35,7 +43,7 @@ def rows_of(data: bytes) -> dict[int, tuple[str, str]]:
         record = values[at_id] if at_id < len(values) else ""
         link = values[at_url] if at_url is not None and at_url < len(values) else ""
         if record:
-            found[row] = (record, link)
+            found[row] = (record, safe_url(link))
     return found
 
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlparse
 
+from audits.records import safe_url
+
 PAGE_SIZE = 100  # records asked for per page (tests page smaller)
 WINDOW_MONTHS = 18  # the default date window of invoices and jobs
 
@@ -51,12 +53,6 @@ def ms_date(value: str | None) -> str:
         return (value or "")[:10]
     moment = dt.datetime.fromtimestamp(int(found.group(1)) / 1000, tz=dt.UTC)
     return moment.date().isoformat()
-
-
-def safe_url(value: str | None) -> str:
-    """A link the page may offer: https only (never ``javascript:`` or plain http)."""
-    value = (value or "").strip()
-    return value if urlparse(value).scheme == "https" and urlparse(value).netloc else ""
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,15 @@
 
 import datetime as dt
 
-from audits.records import PER_FINDING, Links, rows_of
+from audits.records import PER_FINDING, Links, rows_of, safe_url
 from audits.validators.base import Related
-from audits.xero.sources import default_window, ms_date, safe_url
+from audits.xero.sources import default_window, ms_date
 
 PULLED = (
     b"contact,invoice_number,record_id,record_url\r\n"
     b"Jane Smith,INV-1,i-1,https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=i-1\r\n"
     b"Jane Smith,INV-1,i-1,https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=i-1\r\n"
-    b'"Smith,\nJohn",INV-2,i-2,\r\n'
+    b'"Smith,\nJohn",INV-2,i-2,javascript:alert(1)\r\n'
     b"Nobody,INV-3,,\r\n"
 )
 

@@ -5,6 +5,7 @@ carries a token."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
@@ -16,6 +17,7 @@ from audits.kinds import KINDS
 from audits.models import Connection, ConnectionState, Pull
 from audits.xero import oauth, pulling
 from audits.xero.session import NeedsReconnecting, access_token, forget, save_tokens
+from audits.xero.sources import SOURCES
 from audits.xero.tasks import pull as pull_task
 from wizard import events
 from wizard.models import Practice, Verb
@@ -111,10 +113,32 @@ def _revoke(connection: Connection) -> bool:
     return True
 
 
-PULLABLE = tuple(pulling.SOURCES)  # the kinds a connection can read today
+PULLABLE = tuple(SOURCES)  # the kinds a connection can read today
+WINDOWED = tuple(k for k, source in SOURCES.items() if source.windowed)  # read over dates
 
 
-def start_pull(*, practice: Practice, onboarding, step_key: str, kind: str, actor) -> Pull:
+def window_from(values, today: dt.date) -> dict | None:
+    """The date window a person picked (``from``, ``to``: ISO dates, ``to`` by default today);
+    None when they picked none (the default window applies). Refused in words when it cannot
+    be a window."""
+    start, end = (values.get(k, "").strip() for k in ("from", "to"))
+    if not start and not end:
+        return None
+    try:
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else today
+    except ValueError:
+        raise Refused("Give the dates to pull as dates, e.g. 2025-07-01.") from None
+    if first is None or first > last or last > today:
+        raise Refused(
+            "Pick a start date on or before the end date, and an end date not after today."
+        )
+    return {"from": first.isoformat(), "to": last.isoformat()}
+
+
+def start_pull(
+    *, practice: Practice, onboarding, step_key: str, kind: str, actor, window: dict | None = None
+) -> Pull:
     """Read ``kind`` from XPM or Xero in a worker; the pulled table then goes through the upload
     path like a file. Refused in words when the practice is not connected."""
     connection = Connection.objects.filter(practice=practice).first()
@@ -124,7 +148,12 @@ def start_pull(*, practice: Practice, onboarding, step_key: str, kind: str, acto
         raise Refused(f"{KINDS[kind].label} cannot be pulled yet: upload the export instead.")
     with transaction.atomic():
         pull = pulling.start(
-            practice=practice, onboarding=onboarding, kind=kind, step_key=step_key, actor=actor
+            practice=practice,
+            onboarding=onboarding,
+            kind=kind,
+            step_key=step_key,
+            actor=actor,
+            window=window if kind in WINDOWED else None,
         )
         pull_task.delay_on_commit(pull.pk)
     return pull
