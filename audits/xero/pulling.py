@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audits.kinds import KINDS
 from audits.models import Connection, Pull, PullStatus, StoredFile
 from audits.records import RECORD_COLUMNS
 from audits.signals import pull_finished
@@ -97,13 +98,31 @@ def start(*, practice, onboarding, kind: str, step_key: str, actor, window=None)
 
 
 def run_pull(pull_id: int) -> str:
-    """Fetch the pages still missing (resuming at the cursor), then make the upload."""
+    """Fetch the pages still missing (resuming at the cursor), then make the upload. A transient
+    failure leaves the pull waiting (the task retries it); a refusal ends it as failed."""
     pull = Pull.objects.select_related("practice").filter(pk=pull_id).first()
     if pull is None or pull.status in (PullStatus.SUCCEEDED, PullStatus.FAILED):
         return "done"
     source = SOURCES[pull.kind]
     connection = Connection.objects.get(practice=pull.practice)
-    Pull.objects.filter(pk=pull.pk).update(attempts=F("attempts") + 1, status=PullStatus.RUNNING)
+    Pull.objects.filter(pk=pull.pk).update(
+        attempts=F("attempts") + 1, status=PullStatus.RUNNING, error=""
+    )
+    try:
+        _fetch(pull, source, connection)
+    except Transient as transient:
+        Pull.objects.filter(pk=pull.pk).update(status=PullStatus.WAITING, error=str(transient))
+        raise
+    except session.NeedsReconnecting:
+        return _fail(pull, "XPM and Xero need reconnecting: connect again, then pull again.")
+    except httpx.HTTPStatusError as refused:
+        system = KINDS[pull.kind].system
+        code = refused.response.status_code
+        return _fail(pull, f"{system} refused the call ({code}); nothing was loaded.")
+    return _finish(pull, source)
+
+
+def _fetch(pull: Pull, source: Source, connection: Connection) -> None:
     while True:
         answer = _get(connection, source, pull.cursor, pull.window)
         body = answer.json()
@@ -116,8 +135,15 @@ def run_pull(pull_id: int) -> str:
         pull.cursor = source.next_cursor(body, pull.cursor)
         pull.save(update_fields=["pages", "rows", "cursor"])  # the resume point
         if not pull.cursor:
-            break
-    return _finish(pull, source)
+            return
+
+
+def _fail(pull: Pull, reason: str) -> str:
+    with transaction.atomic():
+        pull.status, pull.error, pull.finished_at = PullStatus.FAILED, reason, timezone.now()
+        pull.save(update_fields=["status", "error", "finished_at"])
+        pull_finished.send(Pull, pull=pull, actor=pull.requested_by)
+    return pull.status
 
 
 def _canonical_csv(pull: Pull, source: Source) -> bytes:
