@@ -146,9 +146,11 @@ def _fail(pull: Pull, reason: str) -> str:
     return pull.status
 
 
-def _canonical_csv(pull: Pull, source: Source) -> bytes:
+def _canonical_csv(pull: Pull, source: Source) -> tuple[bytes, int]:
     """The kind's canonical fields, then each record's id and link (``audits.records``); a
-    record met on an earlier page (a job both current and in the window) is written once."""
+    record met on an earlier page (a job both current and in the window) is written once. With
+    the number of records written."""
+    records = 0
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow((*source.fields, *RECORD_COLUMNS))
@@ -164,23 +166,25 @@ def _canonical_csv(pull: Pull, source: Source) -> bytes:
             seen.add(key)
             identity = source.identity(record)
             writer.writerows([*line, *identity] for line in source.lines(record))
-    return out.getvalue().encode("utf-8")
+            records += 1
+    return out.getvalue().encode("utf-8"), records
 
 
 def _finish(pull: Pull, source: Source) -> str:
     label = pull.get_kind_display()
     stamp = timezone.localtime().strftime("%-d %b %Y %H:%M")
+    data, pull.rows = _canonical_csv(pull, source)  # records, each once
     with transaction.atomic():
         pull.upload = receive_upload(
             practice=pull.practice,
             onboarding=pull.onboarding,
             step_key=pull.step_key,
             name=f"{label}, pulled {stamp}.csv",
-            data=_canonical_csv(pull, source),
+            data=data,
             actor=pull.requested_by,
             kind=pull.kind,
         )
         pull.status, pull.finished_at = PullStatus.SUCCEEDED, timezone.now()
-        pull.save(update_fields=["upload", "status", "finished_at"])
+        pull.save(update_fields=["upload", "rows", "status", "finished_at"])
         pull_finished.send(Pull, pull=pull, actor=pull.requested_by)
     return pull.status

@@ -59,7 +59,7 @@ def test_it_pulls_current_jobs_and_those_of_the_window_once_each(connection, pra
     assert asked(fake_xero, "job.api/list") == [{"from": "20200101", "to": "20261231"}]
     loaded, data = table(pull)
     made = fake_xero.generated.tables["xpm_jobs"]
-    assert pull.upload.rows == len(made)  # a current job is also in the list: written once
+    assert pull.upload.rows == pull.rows == len(made)  # a current job also listed: written once
     columns = ("job_no", "client", "name", "category", "state", "manager", "partner")
     assert sorted(zip(*(loaded.col(c) for c in columns), strict=True)) == sorted(
         (r[0], r[1], r[2], r[4], r[5], r[6], r[7]) for r in made
