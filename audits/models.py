@@ -159,6 +159,7 @@ class Finding(models.Model):
     value = models.TextField(blank=True)
     suggestion = models.TextField(blank=True)
     related = models.JSONField(default=list)
+    evidence = models.JSONField(default=dict, blank=True)  # record-linkage findings only
     match_key = models.CharField(max_length=500, db_index=True)
     # On a pulled file: the XPM/Xero records of its rows (and related rows), each
     # {"system", "file", "row", "id", "url"} (audits.records); empty for uploaded files.

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from audits.validators import clean_data
 from audits.validators.base import ROW, Context, Registry, Table, run_rules
-from audits.validators.matching import probable_duplicates
+from audits.validators.linkage.duplicates import probable_duplicates
 from audits.validators.names import match_series
 from tests.audits.dedupe_practice import pair_scores, practice
 

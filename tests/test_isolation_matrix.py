@@ -106,6 +106,7 @@ MATRIX: dict[str, Entry] = {
     "wizard:dismiss_upload": Entry(upload, "post"),
     "wizard:connect": Entry(pk, "post", MANAGERS),
     "wizard:disconnect": Entry(pk, "post", MANAGERS),
+    "wizard:recheck": Entry(pk, "post", MANAGERS),
     "wizard:pull": Entry(lambda w: {**step(w), "kind": "xpm_clients"}, "post"),
     "wizard:run_again": Entry(step, "post"),
     # the team's pages

@@ -31,7 +31,8 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k not in {"LIFTOFF_AUDIT_KEY", "LIFTOFF_TOKEN_KEYS"}
+        if not k.startswith(("DJANGO_", "XERO_"))
+        and k not in {"LIFTOFF_AUDIT_KEY", "LIFTOFF_TOKEN_KEYS"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -101,3 +102,25 @@ def test_the_embedded_database_lets_the_web_and_the_worker_write_at_once(tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "IMMEDIATE"]
+
+
+def test_production_never_defaults_to_the_fake_xero():
+    shown = "from django.conf import settings as s; print(s.XERO_CLIENT_ID or '-', s.XERO_CLIENT_SECRET or '-', s.XERO_LOGIN_URL, s.XERO_IDENTITY_URL, s.XERO_API_URL)"
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        shown,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x7" * 30 + "-production-secret-from-the-environment",
+        LIFTOFF_AUDIT_KEY="k9" * 30,
+        LIFTOFF_TOKEN_KEYS="ZGV2LW9ubHktdG9rZW4ta2V5LW5vdC1zZWNyZXQtMDA=",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "-",
+        "-",
+        "https://login.xero.com",
+        "https://identity.xero.com",
+        "https://api.xero.com",
+    ]

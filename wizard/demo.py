@@ -20,6 +20,10 @@ from wizard.practices.services import create_practice
 DEMO_PASSWORD = "liftoff-demo-2026"  # noqa: S105 - published demo credentials, local only
 DEMO_CLIENTS = 250
 DEMO_SEED = 7
+# The app registration `make run` gives the fake XPM and Xero (tests/fakes/serve.py), and only
+# under DEBUG with no XERO_* variable set (wizard/management/commands/serve.py).
+DEMO_XERO_CLIENT_ID = "liftoff-demo"
+DEMO_XERO_CLIENT_SECRET = "liftoff-demo-not-secret"  # noqa: S105 - published, local demo only
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,7 @@ def _store(run: ValidationRun, attempt: int, checked: Checked) -> Outcome:
                     value=f.value,
                     suggestion=f.suggestion,
                     related=[r.to_dict() for r in f.related],
+                    evidence=f.evidence or {},
                     match_key=f.match_key[:500],
                     records=links.of(f.file, f.rows, f.related) if links else [],
                 )

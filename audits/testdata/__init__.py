@@ -92,6 +92,7 @@ from audits.testdata import activity, builder, tables, writing
 from audits.testdata.formats import ENCODINGS, FILES, HEADERS, TITLE_LINES
 from audits.testdata.injectors import inject_clients, team_linked
 from audits.testdata.names import name_key
+from audits.testdata.noise import apply as realistic_noise
 from audits.testdata.practice import PROBLEM_LEVELS, Practice
 from audits.testdata.vocabulary import FIRST_F, FIRST_M, LAST
 
@@ -151,10 +152,13 @@ DATA_RULE_CODES: tuple[str, ...] = (
 )
 
 
-def build_practice(clients: int, seed: int, problems: str = "default") -> Practice:
+def build_practice(
+    clients: int, seed: int, problems: str = "default", noise: str = "none"
+) -> Practice:
     """The whole practice in memory: clean, then with problems, then its activity and tables.
 
-    The order of the steps is part of the output (they share one random source).
+    The order of the steps is part of the output (they share one random source). ``noise``
+    "realistic" respells and blurs a quarter of the Xero contacts as people type (``noise``).
     """
     p = Practice(clients, seed, problems)
     builder.build_staff(p)
@@ -162,6 +166,8 @@ def build_practice(clients: int, seed: int, problems: str = "default") -> Practi
     builder.build_templates(p)
     builder.build_services(p)
     inject_clients(p)
+    if noise == "realistic":
+        realistic_noise(p)
     team_linked.inject(p)
     activity.build_ignition_ids(p)
     activity.build_activity(p)
@@ -169,12 +175,14 @@ def build_practice(clients: int, seed: int, problems: str = "default") -> Practi
     return p
 
 
-def generate(out_dir: Path, *, clients: int, seed: int, problems: str = "default") -> dict:
+def generate(
+    out_dir: Path, *, clients: int, seed: int, problems: str = "default", noise: str = "none"
+) -> dict:
     """Write the ten exports and labels.json into ``out_dir``; return a summary."""
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    p = build_practice(clients, seed, problems)
+    p = build_practice(clients, seed, problems, noise)
     counts = writing.write_tables(out, tables.tables(p))
     labels = writing.resolve_labels(p.labels)
     doc = {
@@ -182,6 +190,7 @@ def generate(out_dir: Path, *, clients: int, seed: int, problems: str = "default
         "seed": seed,
         "clients": clients,
         "problems": problems,
+        "noise": noise,
         "files": dict(FILES),
         "labels": labels,
     }

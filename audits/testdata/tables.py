@@ -25,9 +25,10 @@ def _number_xpm_clients(p: Practice) -> list[Client]:
 
 def _contact(c: Client, name: str) -> Rec:
     tax = c.tax if c.kind != "individual" else ""
-    return Rec(
-        [name, c.code, c.email, c.first, c.last, tax, c.address, c.city, c.postcode, c.country]
-    )
+    typed = c.mods.get("xero", {})  # what ``noise`` made of the Xero side, if anything
+    code, email = typed.get("code", c.code), typed.get("email", c.email)
+    first, last, tax = typed.get("first", c.first), typed.get("last", c.last), typed.get("tax", tax)
+    return Rec([name, code, email, first, last, tax, c.address, c.city, c.postcode, c.country])
 
 
 def build_contacts(p: Practice, everyone: list[Client]) -> None:

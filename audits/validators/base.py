@@ -60,6 +60,9 @@ class Finding:
     value: str = ""
     suggestion: str = ""
     related: tuple[Related, ...] = ()
+    # Why a record-linkage finding says what it says (C05/C13): per pair of records, which fields
+    # agreed, which differed and how strongly (``linkage.evidence``; docs/findings.md).
+    evidence: dict | None = field(default=None, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         # Rows are sorted and unique by contract; normalise here so no rule can get it wrong.
@@ -88,6 +91,8 @@ class Finding:
         data["severity"] = self.severity.value
         data["rows"] = list(self.rows)
         data["related"] = [r.to_dict() for r in self.related]
+        if not self.evidence:
+            del data["evidence"]
         return data
 
 

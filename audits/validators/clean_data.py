@@ -6,7 +6,10 @@ Within one name, rows are grouped into identities: a row joins the first identit
 rows it disagrees with; a row with none of those identifiers joins only when the name has a single
 identity (with two or more it could be either person, so it stays out). Each identity of two or
 more rows is one C05.E001; a name with two or more identities is one C13.W004.
-Probable duplicates (similar names that agree on an identifier) come from ``matching``.
+Probable duplicates (similar names that agree on an identifier) come from the record-linkage
+engine (``linkage``): weighed on every field both rows have, so a typing slip in one identifier
+with the rest agreeing is a probable duplicate, and two same-named rows it links are not
+namesakes.
 """
 
 from __future__ import annotations
@@ -17,12 +20,26 @@ import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Rule
-from audits.validators.matching import DISCRIMINATING, identifier_frame, probable_duplicates
+from audits.validators.linkage import Linkage, duplicates, evidence, link_within
+from audits.validators.matching import DISCRIMINATING, identifier_frame
 from audits.validators.names import normalise_series
 
 WHERE = "XPM → Clients → (the client)"
 MERGE = f"{WHERE} → Merge Client (or archive the spare row)"
-FIELDS = ("name", "email", "phone", "tax_number", "date_of_birth", "address", "postcode", "status")
+FIELDS = (
+    "name",
+    "first_name",
+    "last_name",
+    "business_structure",
+    "client_code",
+    "email",
+    "phone",
+    "tax_number",
+    "date_of_birth",
+    "address",
+    "postcode",
+    "status",
+)
 
 
 def clients(ctx: Context) -> pd.DataFrame:
@@ -66,9 +83,8 @@ def _identities(positions: list[int], ids: list[tuple[str, ...]]) -> list[list[i
     return [members for members in identities if members]
 
 
-def same_name_groups(ctx: Context) -> tuple[list[list[int]], list[list[int]]]:
-    """(exact duplicate groups, namesake groups) among rows with the same normalised name, as
-    lists of POSITIONS in ``clients(ctx)``, each in spreadsheet-row order, lists by first row."""
+def _identities_by_name(ctx: Context) -> list[list[list[int]]]:
+    """Per repeated normalised name (in name order), its identities as lists of POSITIONS."""
 
     def compute():
         frame = clients(ctx)
@@ -82,12 +98,25 @@ def same_name_groups(ctx: Context) -> tuple[list[list[int]], list[list[int]]]:
         groups: dict[str, list[int]] = {}
         for position in order:
             groups.setdefault(normal[position], []).append(int(position))
+        return [_identities(positions, ids) for positions in groups.values()]
+
+    return ctx.memo("clean_data.identities", compute)
+
+
+def same_name_groups(ctx: Context) -> tuple[list[list[int]], list[list[int]]]:
+    """(exact duplicate groups, namesake groups) among rows with the same normalised name, as
+    lists of POSITIONS in ``clients(ctx)``, each in spreadsheet-row order, lists by first row.
+    Identities the linkage engine calls one client (a slip in an identifier, the rest agreeing)
+    are probable duplicates (C05.W002), not namesakes."""
+
+    def compute():
+        rows = clients(ctx)["row"].to_numpy()
+        linked = _linked_components(ctx)
         duplicates, namesakes = [], []
-        for positions in groups.values():
-            identities = _identities(positions, ids)
+        for identities in _identities_by_name(ctx):
             duplicates.extend(sorted(m, key=lambda p: rows[p]) for m in identities if len(m) > 1)
-            if len(identities) > 1:
-                namesakes.append(positions)
+            if len({linked.get(m[0], m[0]) for m in identities}) > 1:
+                namesakes.append(sorted((p for m in identities for p in m), key=lambda p: rows[p]))
         duplicates.sort(key=lambda g: rows[g[0]])
         namesakes.sort(key=lambda g: rows[g[0]])
         return duplicates, namesakes
@@ -95,8 +124,59 @@ def same_name_groups(ctx: Context) -> tuple[list[list[int]], list[list[int]]]:
     return ctx.memo("clean_data.same_name", compute)
 
 
+def linkage(ctx: Context) -> Linkage:
+    return ctx.memo("clean_data.linkage", lambda: link_within(clients(ctx)))
+
+
+def _identity(ctx: Context) -> np.ndarray:
+    """Per position: its exact-duplicate identity's number, -1 when it has none."""
+    out = np.full(len(clients(ctx)), -1)
+    number = 0
+    for identities in _identities_by_name(ctx):
+        for members in identities:
+            if len(members) > 1:
+                out[members] = number
+                number += 1
+    return out
+
+
+def _probable(ctx: Context) -> tuple[list[list[int]], dict[int, list[int]]]:
+    def compute():
+        found = linkage(ctx)
+        return duplicates.clusters(found, duplicates.accepted(found, _identity(ctx)))
+
+    return ctx.memo("clean_data.probable", compute)
+
+
+def _linked_components(ctx: Context) -> dict[int, int]:
+    """Position -> the first position of its probable-duplicate cluster."""
+    return {p: group[0] for group in _probable(ctx)[0] for p in group}
+
+
 def probable(ctx: Context) -> list[list[int]]:
-    return ctx.memo("clean_data.probable", lambda: probable_duplicates(clients(ctx)))
+    """Probable-duplicate clusters as lists of frame index labels."""
+    index = clients(ctx).index
+    return [[index[p] for p in group] for group in _probable(ctx)[0]]
+
+
+def cluster_evidence(ctx: Context, first: int) -> dict:
+    """The finding's ``evidence`` for the cluster whose first position is ``first``."""
+    frame, found = clients(ctx), linkage(ctx)
+    rows, index = frame["row"].to_numpy(), frame.index
+    pairs = []
+    for k in _probable(ctx)[1].get(first, []):
+        i, j = int(found.scored.i[k]), int(found.scored.j[k])
+        pairs.append(
+            evidence.pair(
+                found.scored,
+                k,
+                (frame, frame),
+                (index[i], index[j]),
+                (rows[i], rows[j]),
+                (found.a, found.b),
+            )
+        )
+    return {"verdict": "probable duplicate", "pairs": pairs}
 
 
 _LABELS = {
@@ -158,10 +238,8 @@ class ProbableDuplicate(Rule):
         frame = clients(ctx)
         names, rows = frame["name"].to_numpy(), frame["row"].to_numpy()
         ids = {f: frame[f"id_{f}"].to_numpy() for f in _LABELS}
-        clusters = [
-            sorted(frame.index.get_indexer(c), key=lambda p: rows[p]) for c in probable(ctx)
-        ]
-        for group in sorted(clusters, key=lambda g: rows[g[0]]):
+        for cluster in _probable(ctx)[0]:
+            group = sorted(cluster, key=lambda p: rows[p])
             listed = " / ".join(f'"{names[p]}"' for p in group)
             shared = ", ".join(_shared(ids, group)) or "contact details"
             yield self.finding(
@@ -173,6 +251,7 @@ class ProbableDuplicate(Rule):
                 column=t.header("name"),
                 value=names[group[0]],
                 suggestion=names[group[0]],
+                evidence=cluster_evidence(ctx, cluster[0]),
             )
 
 

@@ -1,9 +1,14 @@
 """Step 13: the same client names in Xero and XPM (and Ignition, which links on an exact name).
 
-Between systems only the very same characters match. A name equal after normalisation, or
-similar enough by rapidfuzz (``matching.NEAR_SIMILARITY``, blocked on name keys so 100,000 names a
-side never meet all-pairs), is a *near match*: reported with the exact spelling to use, never
-merged automatically. A name carrying an internal code is near-matched on its name without the
+Between systems only the very same characters match. An XPM client and a Xero contact (or an
+Ignition client) whose names differ are first paired on ALL the evidence both have, by the
+record-linkage engine (``linkage.crossing``: tax number, email, account number / client code,
+first and last name, the name itself), so "Osei Family Trust" and "The Trustee for the Osei
+Family Trust" with one email and account number are one client spelled two ways. What is left is
+compared on the name alone: equal after normalisation, or similar enough by rapidfuzz
+(``matching.NEAR_SIMILARITY``, blocked on name keys so 100,000 names a side never meet
+all-pairs). Either way it is a *near match*: reported with the exact spelling to use and the
+evidence, never merged automatically. A name carrying an internal code is near-matched on its name without the
 code; a pair that differs ONLY by an internal code is step 12's (C12.E002), not reported here.
 """
 
@@ -15,6 +20,7 @@ import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table
 from audits.validators.clean_data import clients, same_name_groups
+from audits.validators.linkage.crossing import pair_up
 from audits.validators.matching import near_matches
 from audits.validators.names import parse_individual, proper_case, strip_internal_codes
 
@@ -84,6 +90,62 @@ def _near_by_probe(names: list[str], candidates: list[str]) -> dict[str, str]:
     return {name: found[probe] for name, probe in probes.items() if probe in found}
 
 
+XPM_FIELDS = (
+    "first_name",
+    "last_name",
+    "business_structure",
+    "client_code",
+    "email",
+    "phone",
+    "tax_number",
+    "date_of_birth",
+    "address",
+    "postcode",
+)
+XERO_FIELDS = ("first_name", "last_name", "account_number", "email", "tax_number")
+
+
+def _records(table: Table, fields: tuple[str, ...], key: str = "name"):
+    """Each distinct name's first row as a linkage frame (the name without its internal code),
+    and its spreadsheet rows."""
+    frame = pd.DataFrame({key: table.col(key), "_row": table.rows})
+    for field in fields:
+        frame[field] = table.col(field)
+    frame = frame[frame[key].str.strip() != ""].drop_duplicates(key)
+    # Ignition's contact email is the client's email as far as matching goes.
+    frame = frame.rename(columns={key: "typed", "contact_email": "email"}).reset_index(drop=True)
+    frame["name"] = strip_internal_codes(frame["typed"])
+    return frame, frame["_row"].to_numpy()
+
+
+def linked(
+    left: tuple[Table, list[str], tuple],
+    right: tuple[Table, list[str], tuple],
+    verdict: str,
+) -> dict[str, tuple[str, dict]]:
+    """Left name -> (right name, evidence) for the pairs the linkage engine makes between the
+    listed names; the model learns from both tables whole."""
+    (lt, lnames, lfields), (rt, rnames, rfields) = left, right
+    if not lnames or not rnames:
+        return {}
+    lf, lrows = _records(lt, lfields[1:], lfields[0])
+    rf, rrows = _records(rt, rfields[1:], rfields[0])
+    only = (lf["typed"].isin(set(lnames)).to_numpy(), rf["typed"].isin(set(rnames)).to_numpy())
+    return {
+        lf.at[p.left, "typed"]: (rf.at[p.right, "typed"], p.evidence)
+        for p in pair_up(lf, rf, (lrows, rrows), verdict, only)
+    }
+
+
+def _paired(ctx: Context, xpm_names: list[str], xero_names: list[str]):
+    xpm_t, xero_t = ctx.table("xpm_clients"), ctx.table("xero_contacts")
+    return linked(
+        (xpm_t, xpm_names, ("name", *XPM_FIELDS)),
+        (xero_t, xero_names, ("name", *XERO_FIELDS)),
+        "same client in XPM and Xero",
+    )
+
+
 def parity(ctx: Context) -> dict:
     def compute() -> dict:
         xpm = _names(ctx.table("xpm_clients"), "name")
@@ -97,11 +159,15 @@ def parity(ctx: Context) -> dict:
         coded_xero = {n for n, c in xero_clean.items() if c != n and c in xpm_set}
         coded_xpm |= {xero_clean[n] for n in coded_xero}
         coded_xero |= {xpm_clean[n] for n in coded_xpm if n in xpm_clean}
-        xpm_near = _near_by_probe(
-            [n for n in xpm_missing if n not in coded_xpm],
-            [n for n in xero_missing if n not in coded_xero],
+        left = [n for n in xpm_missing if n not in coded_xpm]
+        right = [n for n in xero_missing if n not in coded_xero]
+        pairs = _paired(ctx, left, right)
+        xpm_near = {name: partner for name, (partner, _) in pairs.items()}
+        xpm_near |= _near_by_probe([n for n in left if n not in pairs], right)
+        xero_linked = {partner: name for name, (partner, _) in pairs.items()}
+        xero_near = xero_linked | _near_by_probe(
+            [n for n in right if n not in xero_linked], list(xpm)
         )
-        xero_near = _near_by_probe([n for n in xero_missing if n not in coded_xero], list(xpm))
         return {
             "xpm": xpm,
             "xero": xero,
@@ -111,6 +177,7 @@ def parity(ctx: Context) -> dict:
             "coded_xero": coded_xero,
             "xpm_near": xpm_near,
             "xero_near": xero_near,
+            "evidence": {name: shown for name, (_, shown) in pairs.items()},
         }
 
     return ctx.memo("name_parity", compute)
@@ -139,6 +206,7 @@ class NearMatchInXero(Rule):
                 value=name,
                 suggestion=use,
                 related=(Related(xero_t.file, tuple(p["xero"][partner]), partner),),
+                evidence=p["evidence"].get(name),
             )
 
 
@@ -200,7 +268,14 @@ class IgnitionNearMatch(Rule):
         # A difference only by an internal code, either way round, is step 12's (C12.E002).
         clean, xpm_clean = _stripped(missing), set(_stripped(list(xpm)).values())
         missing = [n for n in missing if clean[n] not in xpm and n not in xpm_clean]
-        near = _near_by_probe(missing, list(xpm))
+        in_ignition = set(ignition)
+        pairs = linked(
+            (t, missing, ("name", "contact_email")),
+            (xpm_t, [n for n in xpm if n not in in_ignition], ("name", *XPM_FIELDS)),
+            "same client in Ignition and XPM",
+        )
+        near = {name: partner for name, (partner, _) in pairs.items()}
+        near |= _near_by_probe([n for n in missing if n not in near], list(xpm))
         for name in missing:
             partner = near.get(name)
             if partner is None:
@@ -217,6 +292,7 @@ class IgnitionNearMatch(Rule):
                 value=name,
                 suggestion=use,
                 related=(Related(xpm_t.file, tuple(xpm[partner]), partner),),
+                evidence=pairs[name][1] if name in pairs else None,
             )
 
 

@@ -21,7 +21,7 @@ from audits.models import Connection, Pull, PullStatus, StoredFile
 from audits.records import RECORD_COLUMNS
 from audits.signals import pull_finished
 from audits.uploads import receive_upload, store_file
-from audits.xero import session
+from audits.xero import limits, session
 from audits.xero.sources import SOURCES, Source, default_window
 
 sleep = time.sleep  # tests move the fake's clock instead of waiting
@@ -57,7 +57,7 @@ def _get(connection: Connection, source: Source, cursor: str, window: dict) -> h
         headers["Xero-Tenant-Id"] = getattr(connection, source.tenant)
         path, params = source.request(cursor, window)
         try:
-            answer = httpx.get(
+            answer = limits.get(
                 f"{settings.XERO_API_URL}{path}",
                 params=params,
                 headers=headers,

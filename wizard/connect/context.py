@@ -1,9 +1,14 @@
-"""What the connect panel shows."""
+"""What the connect panel shows, and the one widening of the page's policy it needs."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 
+from audits.kinds import KINDS
 from audits.models import ConnectionState
 from audits.xero import oauth
 from audits.xero.sources import default_window
@@ -13,10 +18,16 @@ from wizard.models import Practice
 
 
 def connect_context(user, practice: Practice) -> dict:
+    connection = connection_of(practice)
+    onboarding = practice.current_onboarding()
+    pulls = latest_pulls(onboarding) if connection is not None and onboarding else {}
     return {
         "configured": oauth.configured(),
-        "connection": connection_of(practice),
+        "connection": connection,
         "can_connect": can(user, Action.CONNECT) and practice.archived_at is None,
+        # What "Re-check everything" pulls again, and how the newest pull of each kind went.
+        "pullable_labels": [KINDS[kind].label for kind in PULLABLE],
+        "pulls": [(KINDS[kind].label, pull) for kind, pull in pulls.items()],
     }
 
 
@@ -33,3 +44,13 @@ def pull_context(practice: Practice, onboarding) -> dict:
         "pull_windows": {kind: window for kind in WINDOWED},
         "pulls": latest_pulls(onboarding) if connection is not None else {},
     }
+
+
+def allow_consent_redirect(response: HttpResponse) -> HttpResponse:
+    """Let the Connect form lead to Xero's consent page. Browsers hold a form's redirects to the
+    submitting page's CSP ``form-action`` ('self' only), so the page with the panel also allows
+    the login origin (XERO_LOGIN_URL), and only that page."""
+    login = urlsplit(settings.XERO_LOGIN_URL)
+    if login.scheme in ("http", "https") and login.netloc:
+        response._csp_update = {"form-action": [f"{login.scheme}://{login.netloc}"]}
+    return response

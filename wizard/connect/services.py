@@ -8,18 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 from django.db import transaction
 from django.utils import timezone
 
 from audits.kinds import KINDS
-from audits.models import Connection, ConnectionState, Pull
+from audits.models import Connection, ConnectionState, Pull, PullStatus
 from audits.xero import oauth, pulling
 from audits.xero.session import NeedsReconnecting, access_token, forget, save_tokens
 from audits.xero.sources import SOURCES
 from audits.xero.tasks import pull as pull_task
 from wizard import events
+from wizard.checklist import STEPS
 from wizard.models import Practice, Verb
 
 logger = logging.getLogger(__name__)
@@ -115,6 +118,42 @@ def _revoke(connection: Connection) -> bool:
 
 PULLABLE = tuple(SOURCES)  # the kinds a connection can read today
 WINDOWED = tuple(k for k, source in SOURCES.items() if source.windowed)  # read over dates
+IN_FLIGHT = (PullStatus.RUNNING, PullStatus.WAITING)
+# A pull still "running" after this long lost its worker (retries spent): it no longer blocks.
+ABANDONED_AFTER = timedelta(days=1)
+
+
+def _connected_for_update(practice: Practice) -> Connection:
+    """The practice's connection, locked so that pulls of it are started one request at a time;
+    refused in words when it is not connected. Call inside a transaction."""
+    connection = Connection.objects.select_for_update().filter(practice=practice).first()
+    if connection is None or connection.state != ConnectionState.CONNECTED:
+        raise Refused("Connect XPM and Xero first: use the panel on the practice's overview.")
+    return connection
+
+
+def pulling_now(onboarding) -> set[str]:
+    """The kinds a pull is reading right now for this onboarding."""
+    since = timezone.now() - ABANDONED_AFTER
+    running = Pull.objects.filter(
+        onboarding=onboarding, status__in=IN_FLIGHT, created_at__gte=since
+    )
+    return set(running.values_list("kind", flat=True))
+
+
+def _begin(*, practice: Practice, onboarding, step_key: str, kind: str, actor, window=None) -> Pull:
+    """A pull of ``kind`` queued once this commits; a kind read over dates gets ``window`` (by
+    default the last 18 months)."""
+    pull = pulling.start(
+        practice=practice,
+        onboarding=onboarding,
+        kind=kind,
+        step_key=step_key,
+        actor=actor,
+        window=window if kind in WINDOWED else None,
+    )
+    pull_task.delay_on_commit(pull.pk)
+    return pull
 
 
 def window_from(values, today: dt.date) -> dict | None:
@@ -140,23 +179,56 @@ def start_pull(
     *, practice: Practice, onboarding, step_key: str, kind: str, actor, window: dict | None = None
 ) -> Pull:
     """Read ``kind`` from XPM or Xero in a worker; the pulled table then goes through the upload
-    path like a file. Refused in words when the practice is not connected."""
-    connection = Connection.objects.filter(practice=practice).first()
-    if connection is None or connection.state != ConnectionState.CONNECTED:
-        raise Refused("Connect XPM and Xero first: use the panel on the practice's overview.")
-    if kind not in PULLABLE:
-        raise Refused(f"{KINDS[kind].label} cannot be pulled yet: upload the export instead.")
+    path like a file. Refused in words when the practice is not connected, or when that kind is
+    being pulled already."""
     with transaction.atomic():
-        pull = pulling.start(
+        _connected_for_update(practice)
+        if kind not in PULLABLE:
+            raise Refused(f"{KINDS[kind].label} cannot be pulled yet: upload the export instead.")
+        if kind in pulling_now(onboarding):
+            label = KINDS[kind].label
+            raise Refused(f"{label} is being pulled already; it is checked once it is in.")
+        return _begin(
             practice=practice,
             onboarding=onboarding,
-            kind=kind,
             step_key=step_key,
+            kind=kind,
             actor=actor,
-            window=window if kind in WINDOWED else None,
+            window=window,
         )
-        pull_task.delay_on_commit(pull.pk)
-    return pull
+
+
+@dataclass(frozen=True)
+class Recheck:
+    started: list[Pull]
+    running: list[str]  # kinds already being pulled: not started twice
+
+
+def _first_reader(kind: str) -> str:
+    """The step a pulled kind is filed under: the first that reads it."""
+    return next((step.key for step in STEPS if kind in step.all_exports), "")
+
+
+def recheck_everything(*, practice: Practice, onboarding, actor) -> Recheck:
+    """Pull again every kind the connection's tenants can read (whatever ``SOURCES``
+    holds), except a kind being pulled right now. Each pull ends in an upload, and the upload
+    path checks every step that reads its kind again."""
+    with transaction.atomic():
+        connection = _connected_for_update(practice)
+        busy = pulling_now(onboarding)
+        readable = [k for k, s in SOURCES.items() if getattr(connection, s.tenant, "")]
+        started = [
+            _begin(
+                practice=practice,
+                onboarding=onboarding,
+                step_key=_first_reader(kind),
+                kind=kind,
+                actor=actor,
+            )
+            for kind in readable
+            if kind not in busy
+        ]
+    return Recheck(started=started, running=[k for k in readable if k in busy])
 
 
 def latest_pulls(onboarding) -> dict[str, Pull]:

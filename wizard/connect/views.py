@@ -100,3 +100,32 @@ def pull(request: HtmxHttpRequest, pk: int, key: str, kind: str) -> HttpResponse
     else:
         messages.success(request, f"Pulling {KINDS[kind].label}: it is checked once it is in.")
     return redirect(reverse("wizard:step", args=[practice.pk, step.key]) + "#upload-area")
+
+
+@require_POST
+def recheck(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Re-check everything: pull every kind again; each step that reads one is checked again
+    once it is in. Only those who may connect (the practice manager, an onboarding lead)."""
+    practice = get_practice_for_user(request.user, pk, Action.CONNECT)
+    try:
+        recheck = services.recheck_everything(
+            practice=practice, onboarding=current_onboarding(practice), actor=request.user
+        )
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _recheck_message(recheck))
+    return redirect(reverse("wizard:overview", args=[practice.pk]) + "#connect-panel")
+
+
+def _recheck_message(recheck: services.Recheck) -> str:
+    labels = ", ".join(KINDS[pull.kind].label for pull in recheck.started)
+    said = (
+        f"Pulling {labels} again: each step that reads them is checked once they are in."
+        if labels
+        else ""
+    )
+    if recheck.running:
+        busy = ", ".join(KINDS[kind].label for kind in recheck.running)
+        said += f" {busy}: already being pulled, so not started twice."
+    return said.strip() or "Nothing to pull: connect XPM or Xero first."

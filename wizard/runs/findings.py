@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from audits import spreadsheets
 from audits.models import Finding, RunStatus, Severity, ValidationRun
 from audits.runs.diff import diff_against_previous
+from audits.validators.linkage import MATCH_WEIGHT
 from audits.validators.registry import REGISTRY
 from wizard.access import Action, can, get_practice_for_user, get_run
 from wizard.checklist import STEPS_BY_KEY
@@ -144,6 +145,7 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
         "rule_choices": [(code, _rule_title(code)) for code in _rule_codes(filters, groups, run)],
         "severities": Severity.choices,
         "diff": _diff(run),
+        "match_weight": MATCH_WEIGHT,
     }
 
 

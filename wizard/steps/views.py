@@ -21,7 +21,7 @@ from wizard.access import (
     membership_of,
 )
 from wizard.checklist import STEPS, STEPS_BY_KEY, StepKind
-from wizard.connect.context import connect_context
+from wizard.connect.context import allow_consent_redirect, connect_context
 from wizard.errors import refuse
 from wizard.http import HtmxHttpRequest
 from wizard.signoff.context import signoff_context
@@ -58,7 +58,7 @@ def overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "setting_steps": [s.number for s in STEPS if s.kind == StepKind.ATTESTATION],
         **steps_context(onboarding),
     }
-    return render(request, template_name, context)
+    return allow_consent_redirect(render(request, template_name, context))
 
 
 @require_GET

@@ -28,6 +28,14 @@ class Command(BaseCommand):
             help="How many problems to inject: none, default (a few %% of clients), heavy.",
         )
 
+        parser.add_argument(
+            "--noise",
+            choices=("none", "realistic"),
+            default="none",
+            help="realistic: a quarter of the Xero contacts typed as people type (typos, "
+            "swapped or missing names, merged words, blank account numbers), labelled C13.E001.",
+        )
+
     def handle(self, *args, **options) -> None:
         if options["clients"] < 1:
             raise CommandError("--clients must be at least 1.")
@@ -36,6 +44,7 @@ class Command(BaseCommand):
             clients=options["clients"],
             seed=options["seed"],
             problems=options["problems"],
+            noise=options["noise"],
         )
         for kind, info in summary["files"].items():
             self.stdout.write(f"{info['file']:<28} {info['rows']:>9,} rows  ({kind})")

@@ -95,3 +95,17 @@ def test_it_explains_the_setup_without_a_client_id(client, manager, practice, se
     client.force_login(manager)
     page = client.get(reverse("wizard:overview", args=[practice.pk]))
     assert b"XERO_CLIENT_ID" in page.content
+
+
+def test_the_overview_lets_the_connect_form_reach_the_consent_page(
+    client, manager, practice, fake_xero
+):
+    # Browsers hold a form's redirect to the page's form-action: 'self' alone would stop it.
+    client.force_login(manager)
+    overview = client.get(reverse("wizard:overview", args=[practice.pk]))
+    directives = dict(
+        part.strip().split(" ", 1) for part in overview["Content-Security-Policy"].split(";")
+    )
+    assert directives["form-action"].split() == ["'self'", fake_xero.base_url]
+    step = client.get(reverse("wizard:step", args=[practice.pk, "client-names"]))
+    assert fake_xero.base_url not in step["Content-Security-Policy"]

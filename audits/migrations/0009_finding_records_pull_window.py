@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0007_connection_and_pull'),
+        ('audits', '0008_finding_evidence'),
     ]
 
     operations = [

@@ -1,0 +1,247 @@
+"""Records made comparable: every field normalised once per distinct value, then coded.
+
+A practice's exports repeat values (thousands of "Smith", one postcode for a suburb), so each
+normaliser runs once per distinct value (``_per_value``) and the comparisons later work on integer
+codes: two records agree on a field when their codes are equal, and a fuzzy comparison is
+computed once per distinct pair of values, not once per record pair.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from audits.validators.names import (
+    ORGANISATION_WORDS,
+    TITLE_RE,
+    match_name,
+    normalise_series,
+    parse_individual,
+)
+
+FIELDS = (
+    "given",
+    "family",
+    "org",
+    "date_of_birth",
+    "tax_number",
+    "email",
+    "phone",
+    "postcode",
+    "street",
+    "code",
+    "joined",  # all given names and the family name, letters only: "Kate Lin"/"Katelin"
+    "normal",  # normalise_name: equal here is "the same name" (C05.E001), not compared fuzzily
+)
+
+_STREET_WORDS = {
+    "st": "street",
+    "rd": "road",
+    "ave": "avenue",
+    "av": "avenue",
+    "dr": "drive",
+    "ln": "lane",
+    "pl": "place",
+    "pde": "parade",
+    "tce": "terrace",
+    "cres": "crescent",
+    "cct": "circuit",
+    "ct": "court",
+    "hwy": "highway",
+    "blvd": "boulevard",
+    "sq": "square",
+}
+_LETTERS = re.compile(r"[^a-z]")
+_DATE_PARTS = re.compile(r"\d+")
+
+
+@dataclass
+class Prepared:
+    """One side of a linkage: per field, an int32 code per record (-1 = blank) and the distinct
+    normalised values the codes point into; ``person`` marks records read as one person."""
+
+    n: int
+    codes: dict[str, np.ndarray] = field(default_factory=dict)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    person: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def value(self, name: str, position: int) -> str:
+        code = self.codes[name][position]
+        return "" if code < 0 else str(self.values[name][code])
+
+    def column(self, name: str) -> np.ndarray:
+        """The normalised values per record ("" when blank)."""
+        values = np.append(self.values[name], "").astype(object)
+        return values[self.codes[name]]
+
+
+def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame:
+        return frame[name].fillna("").astype(str).str.strip()
+    return pd.Series("", index=frame.index, dtype=object)
+
+
+def _per_value(values: pd.Series, normalise: Callable[[str], str]) -> pd.Series:
+    uniques = pd.unique(values)
+    return values.map({u: normalise(u) for u in uniques})
+
+
+def _letters(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _LETTERS.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def date_of_birth(text: str) -> str:
+    """ "1985-03-12", "12/03/1985", "19850312", "12/3/85" -> "19850312"; "" when unreadable.
+    Day-first is assumed for "dd/mm/yyyy" (the practices are AU/NZ/UK)."""
+    parts = _DATE_PARTS.findall(text)
+    if len(parts) == 1 and len(parts[0]) == 8:
+        digits = parts[0]
+        return digits if digits[:2] in {"19", "20"} else digits[4:] + digits[2:4] + digits[:2]
+    if len(parts) < 3:
+        return ""
+    a, b, c = parts[:3]
+    year, month, day = (a, b, c) if len(a) == 4 else (c, b, a)
+    if len(year) == 2:
+        year = ("19" if int(year) > 30 else "20") + year
+    if len(year) != 4 or not (month.isdigit() and day.isdigit()):
+        return ""
+    return f"{year}{int(month):02d}{int(day):02d}"
+
+
+def tax_number(text: str) -> str:
+    digits = re.sub(r"\W", "", text).upper()
+    if len(digits) < 5 or len(set(digits)) == 1:  # "000000000", "999999999" are placeholders
+        return ""
+    return digits
+
+
+def email(text: str) -> str:
+    text = text.strip().casefold()
+    return text if "@" in text and "." in text.rpartition("@")[2] else ""
+
+
+def phone(digits: pd.Series) -> pd.Series:
+    """The last nine digits of a number of eight or more: "+61 2 9999 1234", "(02) 9999 1234"
+    and "02 9999 1234" are one number (checking it belongs to the country is C05.W006's job,
+    with ``phonenumbers``)."""
+    digits = digits.str.replace(r"\D", "", regex=True)
+    return digits.str[-9:].where(digits.str.len() >= 8, "")
+
+
+def street(text: str) -> str:
+    words = re.sub(r"[^\w\s]", " ", text.casefold()).split()
+    return " ".join(_STREET_WORDS.get(w, w) for w in words)
+
+
+def _names(frame: pd.DataFrame) -> pd.DataFrame:
+    """given / family (letters only, first given name) for people; ``org``, the whole name in
+    its ``match_name`` form, for everyone (what a person and an organisation are compared on).
+
+    A person is a name with no organisation words (and a business structure, if any, of an
+    individual or sole trader): its first and last name fields when filled in (a company's first
+    and last name are its contact person, so they are not used for organisations), else the name
+    read as "First [Middle] Last" or "Last, First"."""
+    name = _text(frame, "name")
+    first, last = _text(frame, "first_name"), _text(frame, "last_name")
+    organisation = _per_value(name, lambda n: bool(ORGANISATION_WORDS.search(n))).astype(bool)
+    fields = (first != "") | (last != "")
+    parsed = _parse_person(name)
+    given = _per_value(first.where(fields, parsed["given"]), _first_word)
+    family = _per_value(last.where(fields, parsed["family"]), _letters)
+    structure = _text(frame, "business_structure").str.casefold()
+    person = ~organisation & ((given != "") | (family != ""))
+    person &= structure.eq("") | structure.str.contains("individual|sole", regex=True)
+    every_given = _per_value(first.where(fields, parsed["given"]), _letters)
+    return pd.DataFrame(
+        {
+            "joined": (every_given + family).where(person, ""),
+            "given": given.where(person, ""),
+            "family": family.where(person, ""),
+            "org": _per_value(name, match_name),
+            "person": person,
+        }
+    )
+
+
+def _parse_person(names: pd.Series) -> pd.DataFrame:
+    """given / family read from the name: "First [Middle] Last" by its words (vectorised),
+    "Last, First" and names with a title through ``parse_individual``."""
+    words = names.str.split()
+    count = words.str.len()
+    given = words.str[0].where(count >= 2, "").fillna("")
+    family = words.str[-1].where(count.between(1, 4), "").fillna("")
+    tricky = names.str.contains(",", regex=False) | names.str.contains(TITLE_RE, regex=True)
+    for position in np.flatnonzero(tricky.to_numpy()):
+        parsed = parse_individual(names.iat[position])
+        given.iat[position], family.iat[position] = parsed.given, parsed.family
+    return pd.DataFrame({"given": given, "family": family})
+
+
+def _first_word(text: str) -> str:
+    words = text.split()
+    return _letters(words[0]) if words else ""
+
+
+def prepare(frame: pd.DataFrame) -> Prepared:
+    """``frame`` has any of name, first_name, last_name, business_structure, date_of_birth,
+    tax_number, email, phone, address, postcode, client_code / account_number."""
+    names = _names(frame)
+    code = _text(frame, "client_code")
+    if "account_number" in frame:
+        code = code.where(code != "", _text(frame, "account_number"))
+    columns = {
+        "given": names["given"],
+        "joined": names["joined"],
+        "family": names["family"],
+        "org": names["org"],
+        "date_of_birth": _per_value(_text(frame, "date_of_birth"), date_of_birth),
+        "tax_number": _per_value(_text(frame, "tax_number"), tax_number),
+        "email": _per_value(_text(frame, "email"), email),
+        "phone": phone(_text(frame, "phone")),
+        "postcode": _text(frame, "postcode").str.replace(r"\s", "", regex=True).str.casefold(),
+        "street": _per_value(_text(frame, "address"), street),
+        "code": code.str.casefold(),
+        "normal": normalise_series(_text(frame, "name")),
+    }
+    out = Prepared(n=len(frame), person=names["person"].to_numpy(dtype=bool))
+    for name in FIELDS:
+        if name not in ("given", "family"):
+            out.codes[name], out.values[name] = _factorise(columns[name].to_numpy(dtype=object))
+    # Given and family names share one vocabulary: a swapped name compares given with family.
+    n = len(frame)
+    parts = np.concatenate(
+        [columns["given"].to_numpy(dtype=object), columns["family"].to_numpy(dtype=object)]
+    )
+    codes, values = _factorise(parts)
+    out.codes["given"], out.codes["family"] = codes[:n], codes[n:]
+    out.values["given"] = out.values["family"] = values
+    return out
+
+
+def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int32 codes (-1 for "") and the distinct non-blank values."""
+    codes, uniques = pd.factorize(values)
+    blank = np.flatnonzero(uniques == "")
+    if len(blank):
+        codes = np.where(codes == blank[0], -1, codes)
+        codes = np.where(codes > blank[0], codes - 1, codes)
+        uniques = np.delete(uniques, blank[0])
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+def prepare_pair(left: pd.DataFrame, right: pd.DataFrame):
+    """Two sides coded in ONE value space (equal codes = equal values across the sides)."""
+    both = prepare(pd.concat([left, right], ignore_index=True))
+    n = len(left)
+    a, b = Prepared(n=n), Prepared(n=len(right))
+    for name in FIELDS:
+        a.codes[name], b.codes[name] = both.codes[name][:n], both.codes[name][n:]
+        a.values[name] = b.values[name] = both.values[name]
+    a.person, b.person = both.person[:n], both.person[n:]
+    return a, b
