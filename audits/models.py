@@ -161,6 +161,9 @@ class Finding(models.Model):
     related = models.JSONField(default=list)
     evidence = models.JSONField(default=dict, blank=True)  # record-linkage findings only
     match_key = models.CharField(max_length=500, db_index=True)
+    # On a pulled file: the XPM/Xero records of its rows (and related rows), each
+    # {"system", "file", "row", "id", "url"} (audits.records); empty for uploaded files.
+    records = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ("run", "position")
@@ -270,6 +273,8 @@ class Pull(models.Model):
     status = models.CharField(max_length=10, choices=PullStatus, default=PullStatus.RUNNING)
     pages = models.JSONField(default=list)  # [{"page": n, "sha256": …, "rows": n}, …]
     cursor = models.CharField(max_length=500, blank=True)  # next page number or page token
+    # The dates read, for a kind read over a window (invoices, jobs): {"from": …, "to": …}.
+    window = models.JSONField(default=dict, blank=True)
     rows = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -35,5 +35,6 @@ run_failed = Signal()
 # reconnecting (its tokens are gone).
 connection_lost = Signal()
 
-# pull=Pull, actor: a pull stored its last page and became an upload (pull.upload), or failed.
+# pull=Pull, actor: a pull stored its last page and became an upload (pull.upload), or was
+# refused (pull.status "failed", pull.error saying why).
 pull_finished = Signal()

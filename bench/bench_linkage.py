@@ -110,8 +110,8 @@ def realistic_scores() -> None:
 
 
 def splink_scores() -> None:
-    try:
-        from benchmark_splink import run  # optional, outside the app: only where Splink is
+    try:  # optional: Splink is installed only to compare against it, never by the project
+        from benchmark_splink import run
     except ImportError:
         print("Splink: not installed here (see README, 'Record linkage: why our own engine')")
         return

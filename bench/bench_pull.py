@@ -66,10 +66,11 @@ class Unvalidated(FakeXero):
 
 def start_fake(rows: int, validate: bool) -> tuple[FakeXero, Running]:
     started = time.perf_counter()
-    clients, contacts = generated(clients=rows, seed=7)
+    made = generated(clients=rows, seed=7)
+    clients, contacts = made.clients, made.contacts
     while len(clients) < rows or len(contacts) < rows:  # the generator merges a few away
-        more_clients, more_contacts = generated(clients=rows // 10 + 10, seed=len(clients))
-        clients, contacts = clients + more_clients, contacts + more_contacts
+        more = generated(clients=rows // 10 + 10, seed=len(clients))
+        clients, contacts = clients + more.clients, contacts + more.contacts
     kind = FakeXero if validate else Unvalidated
     fake = kind(clients=clients[:rows], contacts=contacts[:rows], client_id="b", secret=SECRET)
     fake.per_minute = 10**9  # the fake's own 429s off too

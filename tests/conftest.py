@@ -289,8 +289,17 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2, what: str = 
 def fake_xero(settings):
     """The fake identity + XPM + Xero server on 127.0.0.1 with a generated practice; the
     settings point at it. A test fails if any request or response broke the contracts."""
-    clients, contacts = generated()
-    fake = FakeXero(clients=clients, contacts=contacts, client_id="liftoff-test", secret="s3cret")
+    made = generated()
+    fake = FakeXero(
+        clients=made.clients,
+        contacts=made.contacts,
+        jobs=made.jobs,
+        staff=made.staff,
+        invoices=made.invoices,
+        client_id="liftoff-test",
+        secret="s3cret",
+    )
+    fake.generated = made  # the generator's own tables, for comparing what a pull made
     running = Running(fake)
     settings.XERO_CLIENT_ID, settings.XERO_CLIENT_SECRET = "liftoff-test", "s3cret"
     settings.XERO_REDIRECT_URI = "http://testserver/connect/callback/"

@@ -226,6 +226,7 @@ class Verb(models.TextChoices):
     DISCONNECTED = "disconnected", "XPM and Xero disconnected"
     CONNECTION_LOST = "connection_lost", "XPM and Xero need reconnecting"
     PULLED = "pulled", "Data pulled from XPM or Xero"
+    PULL_FAILED = "pull_failed", "Pull from XPM or Xero failed"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

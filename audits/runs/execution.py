@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from audits.loading import LoadError
 from audits.models import Finding, RunStatus, ValidationRun
+from audits.records import links_for
 from audits.runs.checking import Checked, check_files, inputs_for
 from audits.runs.diff import diff_against_previous
 from audits.runs.state_map import state_map_for
@@ -200,6 +201,7 @@ def _store(run: ValidationRun, attempt: int, checked: Checked) -> Outcome:
     findings = checked.result.findings
     timings = {code: round(seconds, 4) for code, seconds in checked.result.timings.items()}
     timings["_load"] = round(checked.load_seconds, 4)
+    links = links_for(run)  # the XPM/Xero records behind pulled rows
     with transaction.atomic():
         if not _mine(run.pk, attempt).select_for_update().exists():
             return Outcome.SUPERSEDED
@@ -222,6 +224,7 @@ def _store(run: ValidationRun, attempt: int, checked: Checked) -> Outcome:
                     related=[r.to_dict() for r in f.related],
                     evidence=f.evidence or {},
                     match_key=f.match_key[:500],
+                    records=links.of(f.file, f.rows, f.related) if links else [],
                 )
                 for position, f in enumerate(findings)
             ),

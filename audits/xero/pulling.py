@@ -9,8 +9,6 @@ import csv
 import io
 import json
 import time
-from dataclasses import dataclass
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 from django.conf import settings
@@ -18,10 +16,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audits.kinds import KINDS
 from audits.models import Connection, Pull, PullStatus, StoredFile
+from audits.records import RECORD_COLUMNS
 from audits.signals import pull_finished
 from audits.uploads import receive_upload, store_file
 from audits.xero import limits, session
+from audits.xero.sources import SOURCES, Source, default_window
 
 sleep = time.sleep  # tests move the fake's clock instead of waiting
 MAX_WAIT = 60  # seconds waited in-process for a 429; longer waits go back to the queue
@@ -35,97 +36,6 @@ class Transient(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
-class Source:
-    path: str  # under XERO_API_URL
-    tenant: str  # Connection field holding the tenant id
-    fields: tuple[str, ...]
-
-    def rows(self, body: dict) -> list[dict]:
-        raise NotImplementedError
-
-    def params(self, cursor: str) -> dict:
-        raise NotImplementedError
-
-    def next_cursor(self, body: dict, cursor: str) -> str:
-        raise NotImplementedError
-
-
-def _named(record: dict, key: str) -> str:
-    return (record.get(key) or {}).get("name") or ""
-
-
-class XpmClients(Source):
-    def rows(self, body: dict) -> list[dict]:
-        return body.get("clients") or []
-
-    def params(self, cursor: str) -> dict:
-        return {"pageSize": 100, **({"pageToken": cursor} if cursor else {})}
-
-    def next_cursor(self, body: dict, cursor: str) -> str:
-        link = ((body.get("pagination") or {}).get("links") or {}).get("next")
-        return parse_qs(urlparse(link).query).get("pageToken", [""])[0] if link else ""
-
-    @staticmethod
-    def canonical(c: dict) -> list[str]:
-        archived = str(c.get("isArchived") or "").lower() in {"yes", "true"}
-        plain = [c.get(k) or "" for k in ("name", "firstName", "lastName", "businessStructure")]
-        plain += [c.get(k) or "" for k in ("email", "phone", "address", "city", "region")]
-        plain += [c.get(k) or "" for k in ("postCode", "country")]
-        born = (c.get("dateOfBirth") or "")[:10]
-        tax = c.get("taxNumber") or ""
-        status = "Archived" if archived else "Active"
-        return [*plain, born, tax, _named(c, "accountManager"), _named(c, "jobManager"), status]
-
-
-class XeroContacts(Source):
-    def rows(self, body: dict) -> list[dict]:
-        return body.get("Contacts") or []
-
-    def params(self, cursor: str) -> dict:
-        return {"page": int(cursor or 1), "pageSize": 100, "includeArchived": "true"}
-
-    def next_cursor(self, body: dict, cursor: str) -> str:
-        page = int(cursor or 1)
-        return str(page + 1) if len(self.rows(body)) >= 100 else ""
-
-    @staticmethod
-    def canonical(c: dict) -> list[str]:
-        keys = ("Name", "AccountNumber", "EmailAddress", "FirstName", "LastName", "TaxNumber")
-        return [*(c.get(k) or "" for k in keys), (c.get("ContactStatus") or "").title()]
-
-
-SOURCES: dict[str, Source] = {
-    "xpm_clients": XpmClients(
-        "/practicemanager/v3.1/client.api/paged-list",
-        "xpm_tenant_id",
-        (
-            "name",
-            "first_name",
-            "last_name",
-            "business_structure",
-            "email",
-            "phone",
-            "address",
-            "city",
-            "region",
-            "postcode",
-            "country",
-            "date_of_birth",
-            "tax_number",
-            "account_manager",
-            "job_manager",
-            "status",
-        ),
-    ),
-    "xero_contacts": XeroContacts(
-        "/api.xro/2.0/Contacts",
-        "xero_tenant_id",
-        ("name", "account_number", "email", "first_name", "last_name", "tax_number", "status"),
-    ),
-}
-
-
 def _count_call(connection: Connection) -> None:
     today = timezone.now().date()
     if connection.calls_day != today:
@@ -137,7 +47,7 @@ def _count_call(connection: Connection) -> None:
     connection.calls_today += 1
 
 
-def _get(connection: Connection, source: Source, cursor: str) -> httpx.Response:
+def _get(connection: Connection, source: Source, cursor: str, window: dict) -> httpx.Response:
     """One page: the token refreshed once on a 401, a short 429 waited for (Retry-After)."""
     refresh = False
     for _attempt in range(5):
@@ -145,10 +55,11 @@ def _get(connection: Connection, source: Source, cursor: str) -> httpx.Response:
         token = session.access_token(connection, force_refresh=refresh)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         headers["Xero-Tenant-Id"] = getattr(connection, source.tenant)
+        path, params = source.request(cursor, window)
         try:
             answer = limits.get(
-                f"{settings.XERO_API_URL}{source.path}",
-                params=source.params(cursor),
+                f"{settings.XERO_API_URL}{path}",
+                params=params,
                 headers=headers,
                 timeout=settings.XERO_TIMEOUT_SECONDS,
             )
@@ -171,22 +82,49 @@ def _get(connection: Connection, source: Source, cursor: str) -> httpx.Response:
     raise Transient("Xero kept refusing the call.")
 
 
-def start(*, practice, onboarding, kind: str, step_key: str, actor) -> Pull:
+def start(*, practice, onboarding, kind: str, step_key: str, actor, window=None) -> Pull:
+    """A pull waiting for its worker; a kind read over dates gets ``window`` ({"from", "to"}, ISO
+    dates), by default the last 18 months, kept for every page so a resumed pull asks the same."""
+    if SOURCES[kind].windowed:
+        window = window or default_window(timezone.localdate())
     return Pull.objects.create(
-        practice=practice, onboarding=onboarding, kind=kind, step_key=step_key, requested_by=actor
+        practice=practice,
+        onboarding=onboarding,
+        kind=kind,
+        step_key=step_key,
+        requested_by=actor,
+        window=window or {},
     )
 
 
 def run_pull(pull_id: int) -> str:
-    """Fetch the pages still missing (resuming at the cursor), then make the upload."""
+    """Fetch the pages still missing (resuming at the cursor), then make the upload. A transient
+    failure leaves the pull waiting (the task retries it); a refusal ends it as failed."""
     pull = Pull.objects.select_related("practice").filter(pk=pull_id).first()
     if pull is None or pull.status in (PullStatus.SUCCEEDED, PullStatus.FAILED):
         return "done"
     source = SOURCES[pull.kind]
     connection = Connection.objects.get(practice=pull.practice)
-    Pull.objects.filter(pk=pull.pk).update(attempts=F("attempts") + 1, status=PullStatus.RUNNING)
+    Pull.objects.filter(pk=pull.pk).update(
+        attempts=F("attempts") + 1, status=PullStatus.RUNNING, error=""
+    )
+    try:
+        _fetch(pull, source, connection)
+    except Transient as transient:
+        Pull.objects.filter(pk=pull.pk).update(status=PullStatus.WAITING, error=str(transient))
+        raise
+    except session.NeedsReconnecting:
+        return _fail(pull, "XPM and Xero need reconnecting: connect again, then pull again.")
+    except httpx.HTTPStatusError as refused:
+        system = KINDS[pull.kind].system
+        code = refused.response.status_code
+        return _fail(pull, f"{system} refused the call ({code}); nothing was loaded.")
+    return _finish(pull, source)
+
+
+def _fetch(pull: Pull, source: Source, connection: Connection) -> None:
     while True:
-        answer = _get(connection, source, pull.cursor)
+        answer = _get(connection, source, pull.cursor, pull.window)
         body = answer.json()
         stored = store_file(answer.content)
         pull.pages = [
@@ -197,36 +135,56 @@ def run_pull(pull_id: int) -> str:
         pull.cursor = source.next_cursor(body, pull.cursor)
         pull.save(update_fields=["pages", "rows", "cursor"])  # the resume point
         if not pull.cursor:
-            break
-    return _finish(pull, source)
+            return
 
 
-def _canonical_csv(pull: Pull, source: Source) -> bytes:
+def _fail(pull: Pull, reason: str) -> str:
+    with transaction.atomic():
+        pull.status, pull.error, pull.finished_at = PullStatus.FAILED, reason, timezone.now()
+        pull.save(update_fields=["status", "error", "finished_at"])
+        pull_finished.send(Pull, pull=pull, actor=pull.requested_by)
+    return pull.status
+
+
+def _canonical_csv(pull: Pull, source: Source) -> tuple[bytes, int]:
+    """The kind's canonical fields, then each record's id and link (``audits.records``); a
+    record met on an earlier page (a job both current and in the window) is written once. With
+    the number of records written."""
+    records = 0
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(source.fields)
+    writer.writerow((*source.fields, *RECORD_COLUMNS))
+    seen: set[str] = set()
     for page in pull.pages:
         stored = StoredFile.objects.get(sha256=page["sha256"])
         with stored.blob.open("rb") as handle:
             body = json.loads(handle.read())
-        writer.writerows(source.canonical(row) for row in source.rows(body))
-    return out.getvalue().encode("utf-8")
+        for record in source.rows(body):
+            key = source.key(record)
+            if key and key in seen:
+                continue
+            seen.add(key)
+            identity = source.identity(record)
+            writer.writerows([*line, *identity] for line in source.lines(record))
+            records += 1
+    return out.getvalue().encode("utf-8"), records
 
 
 def _finish(pull: Pull, source: Source) -> str:
     label = pull.get_kind_display()
     stamp = timezone.localtime().strftime("%-d %b %Y %H:%M")
+    data, pull.rows = _canonical_csv(pull, source)  # records, each once
     with transaction.atomic():
         pull.upload = receive_upload(
             practice=pull.practice,
             onboarding=pull.onboarding,
             step_key=pull.step_key,
             name=f"{label}, pulled {stamp}.csv",
-            data=_canonical_csv(pull, source),
+            data=data,
             actor=pull.requested_by,
             kind=pull.kind,
         )
         pull.status, pull.finished_at = PullStatus.SUCCEEDED, timezone.now()
-        pull.save(update_fields=["upload", "status", "finished_at"])
+        pull.save(update_fields=["upload", "rows", "status", "finished_at"])
         pull_finished.send(Pull, pull=pull, actor=pull.requested_by)
     return pull.status

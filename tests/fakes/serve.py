@@ -39,9 +39,15 @@ class ServedFake(FakeXero):
 
 
 def build(*, clients: int, seed: int, client_id: str, secret: str, base_url: str) -> ServedFake:
-    xpm_clients, xero_contacts = generated(clients, seed)
+    made = generated(clients, seed)
     fake = ServedFake(
-        clients=xpm_clients, contacts=xero_contacts, client_id=client_id, secret=secret
+        clients=made.clients,
+        contacts=made.contacts,
+        jobs=made.jobs,
+        staff=made.staff,
+        invoices=made.invoices,
+        client_id=client_id,
+        secret=secret,
     )
     fake.base_url = base_url
     # Build the validators now, or the first pull waits for them.
@@ -69,7 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"Fake XPM and Xero at {base_url}: {len(server.app.clients)} clients, "
-        f"{len(server.app.contacts)} contacts; client id {args.client_id}",
+        f"{len(server.app.contacts)} contacts, {len(server.app.jobs)} jobs, "
+        f"{len(server.app.invoices)} invoices; client id {args.client_id}",
         flush=True,
     )
     try:

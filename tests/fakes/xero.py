@@ -11,11 +11,13 @@ against the OpenAPI documents; a mismatch is kept in ``violations`` (the fixture
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import threading
 import time
 import uuid
 from collections import deque
+from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import urlencode
 
@@ -26,11 +28,26 @@ from werkzeug.wrappers import Request, Response
 from tests.fakes import contracts
 
 ACCESS_SECONDS = 1800
+CLOSED_STATES = {"completed", "cancelled"}  # not "current" jobs
+CONDITION = re.compile(
+    r'^(?:Type=="(?P<type>[A-Z]+)"|Date(?P<op>>=|<=)DateTime\((?P<y>\d{4}),(?P<m>\d{1,2}),(?P<d>\d{1,2})\))$'
+)
 
 
 class FakeXero:
-    def __init__(self, *, clients: list[dict], contacts: list[dict], client_id: str, secret: str):
+    def __init__(
+        self,
+        *,
+        clients: list[dict],
+        contacts: list[dict],
+        client_id: str,
+        secret: str,
+        jobs: list[dict] | None = None,
+        staff: list[dict] | None = None,
+        invoices: list[dict] | None = None,
+    ):
         self.clients, self.contacts = clients, contacts
+        self.jobs, self.staff, self.invoices = jobs or [], staff or [], invoices or []
         self.client_id, self.secret = client_id, secret
         self.xpm = {
             "id": str(uuid.uuid4()),
@@ -191,10 +208,25 @@ class FakeXero:
         if self.api_calls in self.fail_calls:
             return _json({"status": "Error", "errorDescription": "try again"}, 500)
         if request.path.startswith("/practicemanager/") and tenant == self.xpm["tenantId"]:
-            return self.xpm_clients(request)
+            return self.xpm_api(request)
         if request.path.startswith("/api.xro/") and tenant == self.org["tenantId"]:
-            return self.xero_contacts(request)
+            return self.xero_api(request)
         return _json({"Title": "Forbidden", "Detail": "AuthenticationUnsuccessful"}, 403)
+
+    def xpm_api(self, request: Request) -> Response:
+        found = {
+            "client.api/paged-list": self.xpm_clients,
+            "job.api/current": self.xpm_current_jobs,
+            "job.api/list": self.xpm_jobs_between,
+            "staff.api/list": self.xpm_staff,
+        }.get(request.path.removeprefix("/practicemanager/v3.1/"))
+        return found(request) if found else _json({"status": "ERROR"}, 404)
+
+    def xero_api(self, request: Request) -> Response:
+        found = {"Contacts": self.xero_contacts, "Invoices": self.xero_invoices}.get(
+            request.path.removeprefix("/api.xro/2.0/")
+        )
+        return found(request) if found else _json({"Title": "Not Found"}, 404)
 
     def _limited(self, tenant: str) -> Response | None:
         with self.lock:
@@ -237,14 +269,67 @@ class FakeXero:
             )
         return _json({"status": "OK", "clients": page, "pagination": {"links": links}})
 
-    def xero_contacts(self, request: Request) -> Response:
+    def xpm_current_jobs(self, request: Request) -> Response:
+        jobs = [j for j in self.jobs if (j["state"] or "").lower() not in CLOSED_STATES]
+        return _json({"status": "OK", "jobs": jobs})
+
+    def xpm_jobs_between(self, request: Request) -> Response:
+        """Jobs whose dates overlap ``from``..``to`` (yyyyMMdd, both required)."""
+        try:
+            start, end = (_day(request.args[k], "%Y%m%d") for k in ("from", "to"))
+        except (KeyError, ValueError):
+            return _json({"status": "ERROR", "errorDescription": "from and to: yyyyMMdd"}, 400)
+        jobs = []
+        for job in self.jobs:
+            begins = _day((job["startDate"] or job["dueDate"] or "")[:10], "%Y-%m-%d")
+            ends = _day((job["dueDate"] or job["startDate"] or "")[:10], "%Y-%m-%d")
+            if begins and ends and begins <= end and ends >= start:
+                jobs.append(job)
+        return _json({"status": "OK", "jobs": jobs})
+
+    def xpm_staff(self, request: Request) -> Response:
+        return _json({"status": "OK", "staffList": self.staff})
+
+    @staticmethod
+    def _page(request: Request, records: list[dict], key: str) -> Response:
         size = int(request.args.get("pageSize") or 100)
         number = int(request.args.get("page") or 1)
-        page = self.contacts[(number - 1) * size : number * size]
-        count = -(-len(self.contacts) // size)
+        page = records[(number - 1) * size : number * size]
+        count = -(-len(records) // size)
         pagination = {"page": number, "pageSize": size, "pageCount": count}
-        pagination["itemCount"] = len(self.contacts)
-        return _json({"pagination": pagination, "Contacts": page})
+        pagination["itemCount"] = len(records)
+        return _json({"pagination": pagination, key: page})
+
+    def xero_contacts(self, request: Request) -> Response:
+        return self._page(request, self.contacts, "Contacts")
+
+    def xero_invoices(self, request: Request) -> Response:
+        """Invoices matching ``where``: only ``Type=="…"`` and ``Date>=``/``Date<=DateTime(y,m,d)``
+        joined by AND are understood; anything else is refused, so the product cannot send a
+        filter the fake would silently ignore."""
+        wanted = list(self.invoices)
+        for condition in filter(None, (request.args.get("where") or "").split(" AND ")):
+            found = CONDITION.match(condition.strip())
+            if found is None:
+                return _json({"Title": "Bad where", "Detail": condition}, 400)
+            wanted = [i for i in wanted if _meets(i, found)]
+        return self._page(request, wanted, "Invoices")
+
+
+def _day(text: str, fmt: str) -> date | None:
+    try:
+        return datetime.strptime(text, fmt).date()
+    except ValueError:
+        return None
+
+
+def _meets(invoice: dict, condition: re.Match) -> bool:
+    if condition["type"]:
+        return invoice["Type"] == condition["type"]
+    stamp = int(re.search(r"\d+", invoice["Date"]).group()) / 1000
+    day = datetime.fromtimestamp(stamp, tz=UTC).date()
+    bound = date(int(condition["y"]), int(condition["m"]), int(condition["d"]))
+    return day >= bound if condition["op"] == ">=" else day <= bound
 
 
 def _json(body, status: int = 200) -> Response:

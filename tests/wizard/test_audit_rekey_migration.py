@@ -61,7 +61,9 @@ def _migrate(targets):
 def at_0005(transactional_db):
     apps = _migrate(BEFORE)
     yield apps
-    # Every migration again, not just AFTER: later tests need the whole schema (0010 adds a column).
+    # Every app's latest migration, not just AFTER: going back to 0005 also unapplied what
+    # depends on wizard 0008+ (audits 0007+, e.g. audits_pull), which later tests (and a real
+    # worker on this database) read.
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 

@@ -12,6 +12,8 @@ from audits.validators.base import Registry
 from tests.audits.runs.factories import CLIENTS_CSV
 from tests.audits.runs.test_runs import CommaNames, EveryName
 
+FINDING_KEYS = {"code", "item", "severity", "message", "hint", "file", "rows", "column", "value"}
+FINDING_KEYS |= {"suggestion", "related"}  # exactly findings.md's finding
 CLEAN_CSV = b"Client,Email,Business Structure\r\nJane Smith,jane@example.com,Individual\r\n"
 
 
@@ -85,19 +87,7 @@ def test_it_writes_the_json_document(clients):
     assert file["sha256"] == hashlib.sha256(CLIENTS_CSV).hexdigest()
     assert file["columns"]["name"] == "Client"
     first = document["findings"][0]
-    assert set(first) == {
-        "code",
-        "item",
-        "severity",
-        "message",
-        "hint",
-        "file",
-        "rows",
-        "column",
-        "value",
-        "suggestion",
-        "related",
-    }
+    assert set(first) == FINDING_KEYS
     assert (first["code"], first["rows"], first["value"]) == ("C03.E901", [3], "Smith, John")
     assert document["summary"] == {
         "error": 1,
@@ -105,6 +95,21 @@ def test_it_writes_the_json_document(clients):
         "info": 3,
         "by_item": {"3": {"error": 1, "warning": 0, "info": 3}},
     }
+
+
+def test_a_pulled_table_gives_the_same_document(tmp_path):
+    """A pull's CSV carries record_id and record_url; findings.md has no field for them, so the
+    JSON stays exactly as specified and they are not among the file's columns."""
+    pulled = tmp_path / "XPM clients, pulled 1 Dec 2026 10:02.csv"
+    pulled.write_bytes(
+        b"name,email,business_structure,record_id,record_url\r\n"
+        b'"Smith, John",john@example.com,Individual,c-1,https://practicemanager.xero.com/c-1\r\n'
+    )
+    _code, out, _ = validate(pulled, "--format", "json", "--fail-on", "never")
+    document = json.loads(out)
+    assert set(document["files"][0]["columns"]) == {"name", "email", "business_structure"}
+    first = document["findings"][0]
+    assert first["code"] == "C03.E901" and set(first) == FINDING_KEYS
 
 
 def test_it_writes_to_output(clients, tmp_path):

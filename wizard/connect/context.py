@@ -6,12 +6,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 
 from audits.kinds import KINDS
 from audits.models import ConnectionState
 from audits.xero import oauth
+from audits.xero.sources import default_window
 from wizard.access import Action, can, connection_of
-from wizard.connect.services import PULLABLE, latest_pulls
+from wizard.connect.services import PULLABLE, WINDOWED, latest_pulls
 from wizard.models import Practice
 
 
@@ -30,13 +32,16 @@ def connect_context(user, practice: Practice) -> dict:
 
 
 def pull_context(practice: Practice, onboarding) -> dict:
-    """What the upload area offers besides uploads: a pull per kind the connection can read,
-    and the newest pull of each kind with its progress."""
+    """What the upload area offers besides uploads: a pull per kind the connection can read
+    (with the default date window of a kind read over dates), and the newest pull of each kind
+    with its progress."""
     connection = connection_of(practice)
     connected = connection is not None and connection.state == ConnectionState.CONNECTED
+    window = default_window(timezone.localdate())
     return {
         "pull_connected": connected and practice.archived_at is None,
         "pullable": PULLABLE,
+        "pull_windows": {kind: window for kind in WINDOWED},
         "pulls": latest_pulls(onboarding) if connection is not None else {},
     }
 

@@ -5,6 +5,7 @@ carries a token."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from audits.kinds import KINDS
 from audits.models import Connection, ConnectionState, Pull, PullStatus
 from audits.xero import oauth, pulling
 from audits.xero.session import NeedsReconnecting, access_token, forget, save_tokens
+from audits.xero.sources import SOURCES
 from audits.xero.tasks import pull as pull_task
 from wizard import events
 from wizard.checklist import STEPS
@@ -114,7 +116,8 @@ def _revoke(connection: Connection) -> bool:
     return True
 
 
-PULLABLE = tuple(pulling.SOURCES)  # the kinds a connection can read today
+PULLABLE = tuple(SOURCES)  # the kinds a connection can read today
+WINDOWED = tuple(k for k, source in SOURCES.items() if source.windowed)  # read over dates
 IN_FLIGHT = (PullStatus.RUNNING, PullStatus.WAITING)
 # A pull still "running" after this long lost its worker (retries spent): it no longer blocks.
 ABANDONED_AFTER = timedelta(days=1)
@@ -138,15 +141,43 @@ def pulling_now(onboarding) -> set[str]:
     return set(running.values_list("kind", flat=True))
 
 
-def _begin(*, practice: Practice, onboarding, step_key: str, kind: str, actor) -> Pull:
+def _begin(*, practice: Practice, onboarding, step_key: str, kind: str, actor, window=None) -> Pull:
+    """A pull of ``kind`` queued once this commits; a kind read over dates gets ``window`` (by
+    default the last 18 months)."""
     pull = pulling.start(
-        practice=practice, onboarding=onboarding, kind=kind, step_key=step_key, actor=actor
+        practice=practice,
+        onboarding=onboarding,
+        kind=kind,
+        step_key=step_key,
+        actor=actor,
+        window=window if kind in WINDOWED else None,
     )
     pull_task.delay_on_commit(pull.pk)
     return pull
 
 
-def start_pull(*, practice: Practice, onboarding, step_key: str, kind: str, actor) -> Pull:
+def window_from(values, today: dt.date) -> dict | None:
+    """The date window a person picked (``from``, ``to``: ISO dates, ``to`` by default today);
+    None when they picked none (the default window applies). Refused in words when it cannot
+    be a window."""
+    start, end = (values.get(k, "").strip() for k in ("from", "to"))
+    if not start and not end:
+        return None
+    try:
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else today
+    except ValueError:
+        raise Refused("Give the dates to pull as dates, e.g. 2025-07-01.") from None
+    if first is None or first > last or last > today:
+        raise Refused(
+            "Pick a start date on or before the end date, and an end date not after today."
+        )
+    return {"from": first.isoformat(), "to": last.isoformat()}
+
+
+def start_pull(
+    *, practice: Practice, onboarding, step_key: str, kind: str, actor, window: dict | None = None
+) -> Pull:
     """Read ``kind`` from XPM or Xero in a worker; the pulled table then goes through the upload
     path like a file. Refused in words when the practice is not connected, or when that kind is
     being pulled already."""
@@ -158,7 +189,12 @@ def start_pull(*, practice: Practice, onboarding, step_key: str, kind: str, acto
             label = KINDS[kind].label
             raise Refused(f"{label} is being pulled already; it is checked once it is in.")
         return _begin(
-            practice=practice, onboarding=onboarding, step_key=step_key, kind=kind, actor=actor
+            practice=practice,
+            onboarding=onboarding,
+            step_key=step_key,
+            kind=kind,
+            actor=actor,
+            window=window,
         )
 
 
@@ -174,13 +210,13 @@ def _first_reader(kind: str) -> str:
 
 
 def recheck_everything(*, practice: Practice, onboarding, actor) -> Recheck:
-    """Pull again every kind the connection's tenants can read (whatever ``pulling.SOURCES``
+    """Pull again every kind the connection's tenants can read (whatever ``SOURCES``
     holds), except a kind being pulled right now. Each pull ends in an upload, and the upload
     path checks every step that reads its kind again."""
     with transaction.atomic():
         connection = _connected_for_update(practice)
         busy = pulling_now(onboarding)
-        readable = [k for k, s in pulling.SOURCES.items() if getattr(connection, s.tenant, "")]
+        readable = [k for k, s in SOURCES.items() if getattr(connection, s.tenant, "")]
         started = [
             _begin(
                 practice=practice,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from audits.kinds import KINDS
@@ -92,6 +93,7 @@ def pull(request: HtmxHttpRequest, pk: int, key: str, kind: str) -> HttpResponse
             step_key=step.key,
             kind=kind,
             actor=request.user,
+            window=services.window_from(request.POST, timezone.localdate()),
         )
     except services.Refused as refused:
         messages.error(request, str(refused))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audits import spreadsheets
 from audits.kinds import KINDS
-from audits.models import Finding, RunStatus, Severity, Upload, ValidationRun
+from audits.models import Finding, Pull, RunStatus, Severity, Upload, ValidationRun
 from audits.selectors import current_uploads
 from wizard.checklist import RENAME_ITEMS, STEPS
 from wizard.models import (
@@ -176,7 +176,28 @@ def _waiver_state(item: StepReport, waiver: Waiver, figures: _Figures) -> str:
     return "waived"
 
 
-def _step_report(step, progress, run, uploads: dict, records: _Records, figures: _Figures):
+def _evidence(uploads: dict[str, Upload]) -> dict[str, dict]:
+    """Per kind in use: its file, the file's SHA-256, and where it came from: uploaded (when), or
+    pulled from XPM or Xero (when, how many raw pages, the dates read). One query."""
+    pulls = {
+        p.upload_id: p for p in Pull.objects.filter(upload__in=[u.pk for u in uploads.values()])
+    }
+    evidence = {}
+    for kind, upload in uploads.items():
+        pull = pulls.get(upload.pk)
+        evidence[kind] = {
+            "label": KINDS[kind].label,
+            "name": upload.original_name,
+            "sha256": upload.stored_file.sha256,
+            "uploaded_at": upload.uploaded_at,
+            "system": KINDS[kind].system,
+            "pull": pull,
+            "pages": len(pull.pages) if pull else 0,
+        }
+    return evidence
+
+
+def _step_report(step, progress, run, evidence: dict, records: _Records, figures: _Figures):
     found = records.history.get(progress.pk, [])
     item = StepReport(
         step=step,
@@ -185,15 +206,7 @@ def _step_report(step, progress, run, uploads: dict, records: _Records, figures:
         history=[r for r in found if not r.is_current],
         attestation=records.attestations.get(progress.pk),
         run=run,
-        files=[
-            {
-                "label": KINDS[k].label,
-                "name": uploads[k].original_name,
-                "sha256": uploads[k].stored_file.sha256,
-            }
-            for k in step.all_exports
-            if k in uploads
-        ],
+        files=[evidence[k] for k in step.all_exports if k in evidence],
     )
     if item.checked:
         item.counts = figures.counts.get(run.pk, {})
@@ -210,7 +223,7 @@ def gather(onboarding: Onboarding) -> dict:
     practice = onboarding.practice
     progresses = {p.step_key: p for p in onboarding.steps.all()}
     runs = _latest_runs(onboarding)
-    uploads = current_uploads(onboarding)
+    evidence = _evidence(current_uploads(onboarding))
     records = _records(onboarding)
     figures = _figures(onboarding, [r.pk for r in runs.values() if r.status == RunStatus.SUCCEEDED])
     steps = [
@@ -218,7 +231,7 @@ def gather(onboarding: Onboarding) -> dict:
             step,
             progresses[step.key],
             runs.get(step.key) if step.all_exports else None,
-            uploads,
+            evidence,
             records,
             figures,
         )

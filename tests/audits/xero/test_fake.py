@@ -55,3 +55,26 @@ def test_it_keeps_the_contract_copies_in_step_with_the_product_owners():
         pytest.skip("shared/contracts is not beside this checkout")
     for original in sorted(shared.glob("*.yaml")):
         assert (CONTRACTS / original.name).read_bytes() == original.read_bytes(), original.name
+
+
+def test_it_holds_invoices_and_jobs_to_the_contracts_too(fake_xero):
+    """Xero's real JSON has a DateString beside Date; the contract does not, so neither may we."""
+    fake_xero.invoices[0]["DateString"] = "2025-07-01T00:00:00"
+    current = next(j for j in fake_xero.jobs if j["state"] not in ("Completed", "Cancelled"))
+    current["template"] = "Annual Compliance"  # not a JobDto field
+    headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
+    xero = {**headers, "Xero-Tenant-Id": fake_xero.org["tenantId"]}
+    xpm = {**headers, "Xero-Tenant-Id": fake_xero.xpm["tenantId"]}
+    httpx.get(f"{fake_xero.base_url}/api.xro/2.0/Invoices", headers=xero)
+    httpx.get(f"{fake_xero.base_url}/practicemanager/v3.1/job.api/current", headers=xpm)
+    assert any("DateString" in v for v in fake_xero.violations)
+    assert any("template" in v for v in fake_xero.violations)
+    fake_xero.violations.clear()
+
+
+def test_it_refuses_an_invoice_filter_it_does_not_understand(fake_xero):
+    headers = {"Authorization": f"Bearer {_token(fake_xero)}"}
+    headers["Xero-Tenant-Id"] = fake_xero.org["tenantId"]
+    url = f"{fake_xero.base_url}/api.xro/2.0/Invoices"
+    assert httpx.get(url, headers=headers, params={"where": 'Status=="PAID"'}).status_code == 400
+    assert httpx.get(url, headers=headers, params={"where": 'Type=="ACCREC"'}).status_code == 200

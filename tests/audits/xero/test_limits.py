@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from audits.models import Connection, ConnectionState, PullStatus
-from audits.xero import limits, pulling, session
+from audits.xero import limits, pulling, session, sources
 from audits.xero.tasks import pull as pull_task
 from tests.conftest import need
 from wizard.access import current_onboarding
@@ -165,11 +165,7 @@ def test_a_pull_stops_before_xero_when_the_minute_is_used_up(
     settings.XERO_CALLS_PER_MINUTE = 2
     waited = []
     monkeypatch.setattr(limits, "sleep", waited.append)
-    monkeypatch.setattr(
-        pulling.XpmClients,
-        "params",
-        lambda self, c: {"pageSize": 10, **({"pageToken": c} if c else {})},
-    )
+    monkeypatch.setattr(sources, "PAGE_SIZE", 10)
     pull = pulling.start(
         practice=practice,
         onboarding=current_onboarding(practice),
@@ -179,6 +175,6 @@ def test_a_pull_stops_before_xero_when_the_minute_is_used_up(
     )
     assert pull_task.delay(pull.pk).get() == "interrupted"  # retried later, from page 3
     pull.refresh_from_db()
-    assert pull.status == PullStatus.RUNNING and len(pull.pages) == 2
+    assert pull.status == PullStatus.WAITING and len(pull.pages) == 2
     assert fake_xero.api_calls == 2  # the third call never reached Xero
     assert waited and waited[0] > 50

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from audits.models import RunStatus
+from audits.models import Pull, PullStatus, RunStatus
 from tests.wizard.signoff.factories import attest, finding, progress_of, run, upload
 from wizard.checklist import STEPS
 from wizard.models import AuditEvent, SignOff
@@ -82,6 +82,39 @@ def test_it_reports_what_was_signed_found_and_waived(practice, client_for, manag
 
 def upload_sha(practice, kind):
     return practice.uploads.get(kind=kind, superseded_at=None).stored_file.sha256
+
+
+def test_it_says_where_each_file_came_from_uploaded_or_pulled(practice, manager, under_way):
+    onboarding = practice.current_onboarding()
+    pulled = upload(practice, "xero_contacts", "Xero contacts, pulled 1 Dec 2026 10:02.csv")
+    pages = [{"page": n, "sha256": f"{n}" * 64, "rows": 100} for n in (1, 2)]
+    Pull.objects.create(
+        practice=practice,
+        onboarding=onboarding,
+        kind="xero_contacts",
+        step_key="name-parity",
+        status=PullStatus.SUCCEEDED,
+        pages=pages,
+        rows=200,
+        upload=pulled,
+        requested_by=manager,
+        finished_at=datetime.datetime(2026, 12, 1, 10, 2, tzinfo=datetime.UTC),
+    )
+    step13 = report.gather(onboarding)["steps"][12]
+    assert [(f["label"], f["pull"] is not None, f["pages"]) for f in step13.files] == [
+        ("XPM clients", False, 0),
+        ("Xero contacts", True, 2),
+    ]
+    html = " ".join(report.render_html(onboarding).split())
+    assert (
+        "Xero contacts: Xero contacts, pulled 1 Dec 2026 10:02.csv<br>Pulled from Xero by "
+        "Liftoff, 1 Dec 2026 10:02 UTC: 2 raw pages stored as received"
+    ) in html
+    assert f"SHA-256 {pulled.stored_file.sha256}" in html
+    uploaded = practice.uploads.get(kind="xpm_clients", superseded_at=None)
+    assert (
+        f"XPM clients: XPM clients March.csv<br>Uploaded {uploaded.uploaded_at:%-d %b %Y}" in html
+    )
 
 
 def test_it_never_claims_a_check_that_did_not_happen(practice, under_way):
