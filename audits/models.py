@@ -252,6 +252,11 @@ class Connection(models.Model):
     def __str__(self) -> str:
         return f"{self.practice} ({self.get_state_display()})"
 
+    def calls_left_today(self) -> int:
+        """Calls left of today's allowance (XERO_CALLS_PER_DAY), as the pulls count them."""
+        used = self.calls_today if self.calls_day == timezone.now().date() else 0
+        return max(settings.XERO_CALLS_PER_DAY - used, 0)
+
 
 class PullStatus(models.TextChoices):
     RUNNING = "running", "Pulling"

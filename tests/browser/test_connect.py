@@ -40,7 +40,7 @@ def test_it_connects_pulls_checks_and_disconnects(live_server, fake_xero, settin
         page.get_by_role("button", name="Pull from XPM").click()
         status = page.locator("#upload-area .pull-status")
         status.filter(has_text="Pull from XPM: Pulled").wait_for()
-        assert f"{len(fake_xero.clients)} rows" in status.inner_text()
+        assert f"{len(fake_xero.clients)} records" in status.inner_text()
         page.locator("#upload-area .current-upload", has_text="XPM clients, pulled").wait_for()
         page.locator("#run-panel", has_text="Checked").wait_for()
         on_a_row = page.locator("#run-findings .finding", has=page.locator("dt", has_text="Row"))

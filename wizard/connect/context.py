@@ -43,6 +43,7 @@ def pull_context(practice: Practice, onboarding) -> dict:
         "pullable": PULLABLE,
         "pull_windows": {kind: window for kind in WINDOWED},
         "pulls": latest_pulls(onboarding) if connection is not None else {},
+        "pull_calls_left": connection.calls_left_today() if connected else None,
     }
 
 

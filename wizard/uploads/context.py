@@ -96,6 +96,7 @@ def upload_area_context(request, practice, onboarding, step, *, note: str = "", 
         group["pull"] = pulls["pulls"].get(group["kind"].key)
         group["pullable"] = pulls["pull_connected"] and group["kind"].key in pulls["pullable"]
         group["pull_window"] = pulls["pull_windows"].get(group["kind"].key)
+        group["calls_left"] = pulls["pull_calls_left"]
     unmatched = list(base.filter(step_key=step.key, kind="")[:HISTORY_PER_KIND])
     recent = list(base.filter(step_key=step.key)[:12])
     pending = [_with_bad_rows(u) for u in _still_pending(recent)][:3]

@@ -3,6 +3,7 @@ pulled table becomes the export in use, read and checked like an upload."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import Pull, PullStatus, UploadStatus
 from audits.selectors import current_uploads
@@ -65,8 +66,23 @@ def test_it_polls_the_upload_area_while_a_pull_runs(client, practice, connected)
     url = reverse("wizard:step", args=[practice.pk, STEP])
     page = client.get(url).content.decode()
     assert f'hx-get="{url}?fragment=upload-area" hx-trigger="every 2s"' in page
-    assert "Pull from XPM: Pulling · page 0, 200 rows so far" in page
+    assert "Pull from XPM: Pulling · page 0, 200 rows so far; 5000 calls left today" in page
     area = client.get(url + "?fragment=upload-area", HTTP_HX_REQUEST="true").content.decode()
     assert area.lstrip().startswith('<div id="upload-area"') and "<html" not in area
     Pull.objects.update(status=PullStatus.SUCCEEDED)
     assert "every 2s" not in client.get(url).content.decode()
+
+
+def test_it_says_how_many_calls_are_left_today(client, practice, connected):
+    connected.calls_day, connected.calls_today = timezone.now().date(), 788
+    connected.save(update_fields=["calls_day", "calls_today"])
+    Pull.objects.create(
+        practice=practice,
+        onboarding=practice.current_onboarding(),
+        kind="xpm_clients",
+        step_key=STEP,
+        rows=2400,
+        pages=[{"page": 1}, {"page": 2}, {"page": 3}],
+    )
+    page = client.get(reverse("wizard:step", args=[practice.pk, STEP])).content.decode()
+    assert "page 3, 2400 rows so far; 4212 calls left today" in page
