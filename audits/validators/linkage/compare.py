@@ -181,8 +181,10 @@ def exact(a: Prepared, b: Prepared, name: str, i, j) -> np.ndarray:
 
 
 def address(a: Prepared, b: Prepared, i, j) -> np.ndarray:
-    """0 same street and postcode, 1 same postcode and a close street (a slip), 2 the same
-    postcode or the same street only, 3 different."""
+    """0 same street and postcode; 1 one of them the same and the other a slip away; 2 both a
+    slip away, or only one of them the same; 3 different. A street is a slip away when it
+    scores >= ``ORG_ALIKE`` ("dixonddrive" / "dixon drive"), or when one side left out the
+    house number and the street names agree ("eddy crescent" / "8 eddy crescent")."""
     pc = identifier(a, b, "postcode", i, j, slips=1)
     st = np.full(len(i), MISSING, dtype=np.int8)
     ci, cj, both = _pair_codes(a, b, "street", i, j)
@@ -192,12 +194,21 @@ def address(a: Prepared, b: Prepared, i, j) -> np.ndarray:
         score = _per_value_pair(a.values["street"], ci[rest], cj[rest], _street_score)
         st[rest] = np.where(score >= ORG_ALIKE, 1, 2)
     level = np.full(len(i), 3, dtype=np.int8)
+    same_one = (pc == 0) | (st == 0)
     level[(pc == 0) & (st == 0)] = 0
-    level[(level == 3) & (((pc == 0) & (st == 1)) | ((pc == 1) & (st == 0)))] = 1
-    level[(level == 3) & ((pc == 0) | (st == 0))] = 2
+    level[(level == 3) & same_one & ((pc == 1) | (st == 1))] = 1
+    level[(level == 3) & (same_one | ((pc == 1) & (st == 1)))] = 2
     level[(pc == MISSING) & (st == MISSING)] = MISSING
     return level
 
 
 def _street_score(x: list, y: list) -> np.ndarray:
-    return process.cpdist(x, y, scorer=fuzz.ratio, workers=1)
+    score = process.cpdist(x, y, scorer=fuzz.ratio, workers=1)
+    numbered = np.array(
+        [p[:1].isdigit() != q[:1].isdigit() for p, q in zip(x, y, strict=True)], dtype=bool
+    )
+    if numbered.any():
+        bare = [[p.lstrip("0123456789 ") for p in side] for side in (x, y)]
+        without = process.cpdist(bare[0], bare[1], scorer=fuzz.ratio, workers=1)
+        score = np.where(numbered, np.maximum(score, without), score)
+    return score
