@@ -1,6 +1,7 @@
 """Step 4: every partner, manager and staff member is linked as an Ignition team member.
 
-People are matched between XPM and Ignition by email first, then by normalised name.
+People are matched between XPM and Ignition by email first, then by normalised name, then by
+the record-linkage engine (a name spelled slightly differently, weighed with the email too).
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table, fold
+from audits.validators.linkage import CROSS_MATCH_WEIGHT, link_between
 from audits.validators.names import normalise_name, normalise_series
 
 WHERE = "Ignition → Settings → Team → (the member) → linked XPM user"
@@ -42,18 +45,49 @@ def _workload(ctx: Context) -> tuple[Counter, Counter, bool]:
     return jobs, clients, jobs_table is not None or clients_table is not None
 
 
-def _missing_staff(ctx: Context):
-    staff = ctx.table("xpm_staff")
-    emails, names = _team_keys(ctx)
-    staff_names, staff_emails = staff.col("name"), staff.col("email")
-    for index in staff.df.index:
-        name = staff_names[index]
-        email = fold(staff_emails[index])
-        if not name.strip():
-            continue
-        if (email and email in emails) or normalise_name(name) in names:
-            continue
-        yield index, name
+def _missing_staff(ctx: Context) -> list[tuple[object, str]]:
+    """(index, name) of XPM staff members with no Ignition team member: not by email, not by
+    normalised name, and not by the record-linkage engine (a name spelled slightly differently,
+    weighed with everything else both have)."""
+
+    def compute():
+        staff = ctx.table("xpm_staff")
+        emails, names = _team_keys(ctx)
+        staff_names, staff_emails = staff.col("name"), staff.col("email")
+        missing = [
+            (index, staff_names[index])
+            for index in staff.df.index
+            if staff_names[index].strip()
+            and not (fold(staff_emails[index]) and fold(staff_emails[index]) in emails)
+            and normalise_name(staff_names[index]) not in names
+        ]
+        linked = _linked_by_evidence(ctx, [index for index, _ in missing])
+        return [(index, name) for index, name in missing if index not in linked]
+
+    return ctx.memo("team_linked.missing", compute)
+
+
+def _linked_by_evidence(ctx: Context, indexes: list) -> set:
+    """Of the staff rows ``indexes``, those the linkage engine pairs with a team member (its
+    name or its linked XPM user's)."""
+    if not indexes:
+        return set()
+    staff, team = ctx.table("xpm_staff"), ctx.table("ignition_team")
+    left = pd.DataFrame({"name": staff.col("name"), "email": staff.col("email")})
+    right = pd.concat(
+        [
+            pd.DataFrame({"name": team.col("name"), "email": team.col("email")}),
+            pd.DataFrame({"name": team.col("xpm_user"), "email": team.col("email")}),
+        ],
+        ignore_index=True,
+    )
+    right = right[right["name"].str.strip() != ""].reset_index(drop=True)
+    if right.empty:
+        return set()
+    only = (left.index.isin(indexes), np.ones(len(right), dtype=bool))
+    found = link_between(left.reset_index(drop=True), right, (np.asarray(only[0]), only[1]))
+    paired = found.scored.weight >= CROSS_MATCH_WEIGHT
+    return {left.index[i] for i in found.scored.i[paired]}
 
 
 def _unlisted_managers(ctx: Context, staff_names: set[str], team_names: set[str]):

@@ -87,3 +87,16 @@ def test_it_flags_a_manager_missing_from_both_staff_and_ignition_on_their_jobs()
     assert "on 1 job(s)" in f.message and "of 1 client(s)" in f.message
     assert [(r.file, r.rows) for r in f.related] == [("xpm_clients.csv", (3,))]
     assert "Settings → Team" in f.hint
+
+
+def test_a_team_member_whose_name_has_a_slip_is_still_the_staff_member():
+    staff = [
+        {"name": "Liam Fitzgerald", "email": "liam@firm.example"},
+        {"name": "Tom Walker", "email": "tom@firm.example"},
+    ]
+    team = [
+        {"name": "Liam Fitzgerlad", "email": "", "xpm_user": "Liam Fitzgerlad"},
+        {"name": "Ann Bell", "email": "ann@firm.example", "xpm_user": "Ann Bell"},
+    ]
+    found = findings(team_linked, "C04.W003", xpm_staff=staff, ignition_team=team)
+    assert [f.value for f in found] == ["Tom Walker"]
