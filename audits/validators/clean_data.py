@@ -184,27 +184,35 @@ def cluster_evidence(ctx: Context, first: int) -> dict:
     return _pair_evidence(ctx, _probable(ctx)[1].get(first, []), "probable duplicate")
 
 
+def _pairs_among(members: np.ndarray, found: Linkage) -> dict[tuple[int, int], int]:
+    """(i, j) -> index in ``found.scored``, for the scored pairs with both rows in ``members``."""
+    s = found.scored
+    ks = np.flatnonzero(members[s.i] & members[s.j])
+    pairs = zip(s.i[ks].tolist(), s.j[ks].tolist(), strict=True)
+    return dict(zip(pairs, ks.tolist(), strict=True))
+
+
 def _same_name_pairs(ctx: Context) -> dict[tuple[int, int], int]:
-    """(i, j) -> index in ``linkage(ctx).scored``, for the scored pairs inside same-name groups."""
+    """``_pairs_among`` the rows of same-name groups."""
 
     def compute():
-        found = linkage(ctx)
         members = np.zeros(len(clients(ctx)), dtype=bool)
         for identities in _identities_by_name(ctx):
             for positions in identities:
                 members[positions] = True
-        s = found.scored
-        ks = np.flatnonzero(members[s.i] & members[s.j])
-        pairs = zip(s.i[ks].tolist(), s.j[ks].tolist(), strict=True)
-        return dict(zip(pairs, ks.tolist(), strict=True))
+        return _pairs_among(members, linkage(ctx))
 
     return ctx.memo("clean_data.same_name_pairs", compute)
 
 
-def group_evidence(ctx: Context, positions: list[int], verdict: str) -> dict | None:
-    """``evidence`` for a group of same-named rows (exact duplicates, namesakes): the scored
-    pairs among them, strongest first, at most ``duplicates.MAX_EVIDENCE_PAIRS``."""
-    index, weight = _same_name_pairs(ctx), linkage(ctx).scored.weight
+def group_evidence(
+    ctx: Context, positions: list[int], verdict: str, index: dict | None = None
+) -> dict | None:
+    """``evidence`` for a group of rows (exact duplicates, namesakes, a shared identifier): the
+    scored pairs among them, strongest first, at most ``duplicates.MAX_EVIDENCE_PAIRS``.
+    ``index`` is a ``_pairs_among`` covering the group (default: the same-name groups')."""
+    index = _same_name_pairs(ctx) if index is None else index
+    weight = linkage(ctx).scored.weight
     ordered = sorted(positions)
     ks = [index[(p, q)] for n, p in enumerate(ordered) for q in ordered[n + 1 :] if (p, q) in index]
     ks.sort(key=lambda k: -weight[k])
@@ -307,14 +315,19 @@ class SharedIdentifier(Rule):
             # before grouping, so 100,000 unique emails cost one pass, not 100,000 groups.
             names_per_key = usable.groupby("key")["normal"].transform("nunique")
             usable = usable[names_per_key >= 2].sort_values("row")
+            usable = usable.assign(pos=frame.index.get_indexer(usable.index))
+            members = np.zeros(len(frame), dtype=bool)
+            members[usable["pos"].to_numpy()] = True
+            index = _pairs_among(members, linkage(ctx))
             grouped = usable.groupby("key", sort=True).agg(
+                positions=("pos", list),
                 rows=("row", list),
                 names=("name", list),
                 values=(field, "first"),
                 distinct=("normal", "nunique"),
             )
             label = _LABELS[field]
-            for rows, names, value, distinct in grouped.itertuples(index=False):
+            for positions, rows, names, value, distinct in grouped.itertuples(index=False):
                 value = value.strip()
                 yield self.finding(
                     f"The {label} {value} belongs to {distinct} different clients: "
@@ -326,6 +339,9 @@ class SharedIdentifier(Rule):
                     rows=tuple(int(r) for r in rows),
                     column=t.header(field),
                     value=value,
+                    evidence=group_evidence(
+                        ctx, positions, f"one {label}, different clients", index
+                    ),
                 )
 
 

@@ -223,3 +223,24 @@ def test_a_client_with_no_xero_contact_shows_the_nearest_candidate_and_why_not()
     (pair,) = missing.evidence["pairs"]
     assert not pair["same_client"]
     assert {f["field"]: f["agreement"] for f in pair["fields"]}["email"] == "different"
+
+
+def test_a_shared_email_shows_what_else_tells_the_clients_apart():
+    rows = [
+        {
+            "name": "Blue Bell Plumbing Pty Ltd",
+            "email": "office@bluebell.example",
+            "tax_number": "51 824 753 556",
+            "status": "Active",
+        },
+        {
+            "name": "Harbour Dental Pty Ltd",
+            "email": "office@bluebell.example",
+            "tax_number": "83 914 571 673",
+            "status": "Active",
+        },
+    ]
+    (shared,) = findings(clean_data, "C05.W003", xpm_clients=rows)
+    assert shared.evidence["verdict"] == "one email, different clients"
+    fields = {f["field"]: f["agreement"] for f in shared.evidence["pairs"][0]["fields"]}
+    assert fields["email"] == "same" and fields["name"] == "different"
