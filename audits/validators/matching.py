@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from audits.validators.linkage.prepare import STREET_WORDS
 from audits.validators.names import (
     match_series,
     normalise_name,
@@ -39,23 +40,6 @@ NEAR_MAX_PAIRS = 2_000_000  # a name-key block with more left x right pairs than
 IDENTIFIERS = ("email", "phone", "tax_number", "date_of_birth", "street")
 # A differing value of one of these makes two same-named clients namesakes (spec, item 5).
 DISCRIMINATING = ("email", "tax_number", "date_of_birth")
-
-_STREET_WORDS = {
-    "st": "street",
-    "rd": "road",
-    "ave": "avenue",
-    "av": "avenue",
-    "dr": "drive",
-    "ln": "lane",
-    "pl": "place",
-    "pde": "parade",
-    "tce": "terrace",
-    "cres": "crescent",
-    "ct": "court",
-    "hwy": "highway",
-    "blvd": "boulevard",
-    "sq": "square",
-}
 
 
 # --- identifiers -------------------------------------------------------------------------------
@@ -80,7 +64,7 @@ def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out["tax_number"] = tax.where((tax.str.len() >= 5) & ~placeholder, "")
     out["date_of_birth"] = col("date_of_birth")
     street = col("address").str.casefold().str.replace(r"[^\w\s]", " ", regex=True)
-    street = street.str.split().map(lambda ws: " ".join(_STREET_WORDS.get(w, w) for w in ws))
+    street = street.str.split().map(lambda ws: " ".join(STREET_WORDS.get(w, w) for w in ws))
     postcode = col("postcode").str.replace(r"\s", "", regex=True).str.casefold()
     out["street"] = (street + "|" + postcode).where((street != "") & (postcode != ""), "")
     return out

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table
+from audits.validators.clean_data import FIELDS as CLIENT_FIELDS
 from audits.validators.clean_data import clients, group_evidence, same_name_groups
 from audits.validators.linkage.crossing import pair_up
 from audits.validators.linkage.prepare import prepare
@@ -96,18 +97,8 @@ def _near_by_probe(names: list[str], candidates: list[str]) -> dict[str, str]:
     return {name: found[probe] for name, probe in probes.items() if probe in found}
 
 
-XPM_FIELDS = (
-    "first_name",
-    "last_name",
-    "business_structure",
-    "client_code",
-    "email",
-    "phone",
-    "tax_number",
-    "date_of_birth",
-    "address",
-    "postcode",
-)
+# The XPM client fields the linkage weighs (clean_data's, less the name and the status).
+XPM_FIELDS = tuple(f for f in CLIENT_FIELDS if f not in ("name", "status"))
 XERO_FIELDS = ("first_name", "last_name", "account_number", "email", "tax_number")
 
 

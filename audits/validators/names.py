@@ -52,7 +52,7 @@ _SPACE_RE = re.compile(r"\s+")
 
 # Names repeat across the rules of a run (steps 3, 5, 12, 13 read the same client names) and
 # across the systems: each spelling is normalised once, then served from these caches.
-NAME_CACHE = 1 << 17
+NAME_CACHE = 1 << 19
 
 
 def normalise_name(value: object) -> str:

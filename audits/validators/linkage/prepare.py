@@ -39,7 +39,7 @@ FIELDS = (
     "normal",  # normalise_name: equal here is "the same name" (C05.E001), not compared fuzzily
 )
 
-_STREET_WORDS = {
+STREET_WORDS = {  # abbreviations read as the word (matching.identifier_frame uses it too)
     "st": "street",
     "rd": "road",
     "ave": "avenue",
@@ -153,7 +153,7 @@ def phone(digits: pd.Series) -> pd.Series:
 
 def street(text: str) -> str:
     words = re.sub(r"[^\w\s]", " ", text.casefold()).split()
-    return " ".join(_STREET_WORDS.get(w, w) for w in words)
+    return " ".join(STREET_WORDS.get(w, w) for w in words)
 
 
 def _names(frame: pd.DataFrame) -> pd.DataFrame:
