@@ -58,11 +58,12 @@ def keys(
     if not everyone_whole:
         forms = forms.where(~person, "")
     joined = forms.str.replace(" ", "", regex=False)
-    ordered = forms.map(lambda f: "".join(sorted(f.split())))
     named = joined.str.len() >= 3
     for tag, key in (("o:", joined.str[:KEY_CHARS]), ("s:", joined.str[-KEY_CHARS:])):
         out.append(_rows((tag + key).where(named, ""), "n"))
-    out.append(_rows(("w:" + ordered.str[:KEY_CHARS]).where(named, ""), "n"))
+    if everyone_whole:  # reordered words: between systems (one side may sort "Last First")
+        ordered = forms.map(lambda f: "".join(sorted(f.split())))
+        out.append(_rows(("w:" + ordered.str[:KEY_CHARS]).where(named, ""), "n"))
     rows = pd.concat(out, ignore_index=True)
     return rows.drop_duplicates(["pos", "key"])
 

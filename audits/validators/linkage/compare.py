@@ -54,11 +54,11 @@ def _per_value_pair(
 
 
 def _jw(x: list, y: list) -> np.ndarray:
-    return process.cpdist(x, y, scorer=JaroWinkler.similarity, workers=1)
+    return process.cpdist(x, y, scorer=JaroWinkler.similarity, workers=-1)
 
 
 def _edits(x: list, y: list) -> np.ndarray:
-    return process.cpdist(x, y, scorer=DamerauLevenshtein.distance, workers=1)
+    return process.cpdist(x, y, scorer=DamerauLevenshtein.distance, workers=-1)
 
 
 def _name_levels(x: list, y: list) -> np.ndarray:
@@ -118,10 +118,10 @@ def org_name(a: Prepared, b: Prepared, i, j) -> np.ndarray:
 
 
 def _org_levels(x: list, y: list) -> np.ndarray:
-    spaced = process.cpdist(x, y, scorer=fuzz.token_sort_ratio, workers=1)
+    spaced = process.cpdist(x, y, scorer=fuzz.token_sort_ratio, workers=-1)
     xj, yj = [v.replace(" ", "") for v in x], [v.replace(" ", "") for v in y]
-    score = np.maximum(spaced, process.cpdist(xj, yj, scorer=fuzz.ratio, workers=1))
-    slip = process.cpdist(xj, yj, scorer=DamerauLevenshtein.distance, workers=1) <= 1
+    score = np.maximum(spaced, process.cpdist(xj, yj, scorer=fuzz.ratio, workers=-1))
+    slip = process.cpdist(xj, yj, scorer=DamerauLevenshtein.distance, workers=-1) <= 1
     close = slip | (score >= ORG_CLOSE)
     level = np.where(close, 1, np.where(score >= ORG_ALIKE, 2, 3))
     for k in np.flatnonzero((level == 3) & (score >= ADDED_WORD_SCORE)):
@@ -203,12 +203,14 @@ def address(a: Prepared, b: Prepared, i, j) -> np.ndarray:
 
 
 def _street_score(x: list, y: list) -> np.ndarray:
-    score = process.cpdist(x, y, scorer=fuzz.ratio, workers=1)
-    numbered = np.array(
-        [p[:1].isdigit() != q[:1].isdigit() for p, q in zip(x, y, strict=True)], dtype=bool
+    score = process.cpdist(x, y, scorer=fuzz.ratio, workers=-1)
+    numbered = np.flatnonzero(
+        [p[:1].isdigit() != q[:1].isdigit() for p, q in zip(x, y, strict=True)]
     )
-    if numbered.any():
-        bare = [[p.lstrip("0123456789 ") for p in side] for side in (x, y)]
-        without = process.cpdist(bare[0], bare[1], scorer=fuzz.ratio, workers=1)
-        score = np.where(numbered, np.maximum(score, without), score)
+    if len(numbered):
+        digits = "0123456789 "
+        bare_x = [x[k].lstrip(digits) for k in numbered]
+        bare_y = [y[k].lstrip(digits) for k in numbered]
+        without = process.cpdist(bare_x, bare_y, scorer=fuzz.ratio, workers=-1)
+        score[numbered] = np.maximum(score[numbered], without)
     return score
