@@ -8,11 +8,12 @@
 3. Our generator with ``--noise realistic`` (a quarter of the Xero contacts typed as people
    type): C13.E001 (XPM client <-> its Xero contact spelled differently) recall and precision,
    and how many "no Xero contact at all" (C13.W002) are false, seeds 3 and 4.
-4. With ``--splink`` and Splink importable: Splink (DuckDB, unsupervised EM) on 1.
+4. Splink (DuckDB, unsupervised EM) on 1 is ``bench/splink_compare.py``, run in a virtualenv of
+   its own (Splink is not a project dependency).
 
 Targets (issue 11): recall >= 0.98 and precision >= 0.995 on 1 and 3. Prints; asserts nothing.
 
-    .venv/bin/python bench/bench_linkage.py [--splink]
+    .venv/bin/python bench/bench_linkage.py
 """
 
 from __future__ import annotations
@@ -109,27 +110,8 @@ def realistic_scores() -> None:
         )
 
 
-def splink_scores() -> None:
-    try:  # optional: Splink is installed only to compare against it, never by the project
-        from benchmark_splink import run
-    except ImportError:
-        print("Splink: not installed here (see README, 'Record linkage: why our own engine')")
-        return
-    for number in (1, 2):
-        frame, truth = febrl(number)
-        started = time.perf_counter()
-        found = run(frame)
-        recall, precision = _pr(found, truth)
-        print(
-            f"Splink on FEBRL {number}: recall {recall:.3f} precision {precision:.3f} in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-
-
 if __name__ == "__main__":
     febrl_scores()
     synthetic_scores()
     realistic_scores()
-    if "--splink" in sys.argv:
-        sys.path.insert(0, str(ROOT / "bench"))
-        splink_scores()
+    print("Splink on the same FEBRL data: bench/splink_compare.py, in its own virtualenv")
