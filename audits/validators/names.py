@@ -88,6 +88,8 @@ def normalise_series(values: pd.Series) -> pd.Series:
 
 def fold_accents(text: str) -> str:
     """ "Zoë Müller" -> "Zoe Muller" (for fuzzy comparison only, never for exact matching)."""
+    if text.isascii():  # most names: nothing to fold
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
