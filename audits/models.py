@@ -351,3 +351,9 @@ class Fix(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} {self.record_kind} {self.field}: {self.before} → {self.after}"
+
+    @property
+    def record_label(self) -> str:
+        return {"client": "XPM client", "contact": "Xero contact", "job": "XPM job"}.get(
+            self.record_kind, self.record_kind
+        )
