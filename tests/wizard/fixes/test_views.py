@@ -102,3 +102,21 @@ WRITE = {"practicemanager.client", "practicemanager.job", "accounting.contacts"}
 
 def _scopes(url: str) -> set[str]:
     return set(parse_qs(urlparse(url).query)["scope"][0].split())
+
+
+def test_the_completion_report_lists_the_fixes_sent_who_approved_them_and_the_results(
+    client, practice, manager, pulled, fake_xero, django_capture_on_commit_callbacks
+):
+    from wizard.report.services import render_html  # the report's own rendering
+
+    sent, refused = [f for f in pulled if f.record_kind == "client" and f.after][:2]
+    fake_xero.client_by(refused.record_id)["name"] = "Edited Meanwhile"
+    client.post(_url("fix_approve", practice), {"fix": [sent.pk, refused.pk]})
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(_url("fix_send", practice))
+    run_queued(list(queued), django_capture_on_commit_callbacks)
+    report = render_html(practice.current_onboarding())
+    assert "Fixes sent back to XPM and Xero (2)" in report
+    assert f"“{sent.before}” → “{sent.after}”" in report
+    assert "Refused: changed since the pull" in report and "Edited Meanwhile" in report
+    assert (manager.get_full_name() or manager.get_username()) in report
