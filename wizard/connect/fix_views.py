@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audits.models import Fix, FixStatus
 from wizard.access import Action, can, connection_of, current_onboarding, get_practice_for_user
 from wizard.connect import fixes
+from wizard.connect.context import allow_consent_redirect
 from wizard.connect.services import Refused
 from wizard.http import HtmxHttpRequest
 
@@ -39,7 +40,8 @@ def fix_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if practice.archived_at is None:
         onboarding = current_onboarding(practice)
         fixes.refresh(practice=practice, onboarding=onboarding, actor=request.user)
-    return render(request, "wizard/fixes.html", _context(request, practice))
+    # Its "Connect again" form leads to Xero's consent page, like the connect panel's.
+    return allow_consent_redirect(render(request, "wizard/fixes.html", _context(request, practice)))
 
 
 @require_GET
