@@ -191,3 +191,45 @@ def test_nothing_is_ever_deleted_archived_or_merged(pulled):
         call = sending.write_call(fix)
         assert call.method in ("PUT", "POST")
         assert not any(word in call.path.lower() for word in ("delete", "archive", "merge"))
+
+
+def test_revoked_consent_fails_each_fix_in_words_and_changes_nothing(
+    practice, manager, pulled, fake_xero, django_capture_on_commit_callbacks
+):
+    from tests.fakes.xero import ACCESS_SECONDS  # the fake's token lifetime
+
+    fix = _renames(pulled, 1)[0]
+    fixes.approve(onboarding=practice.current_onboarding(), pks=[fix.pk], actor=manager)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        fixes.start_sending(
+            practice=practice, onboarding=practice.current_onboarding(), actor=manager
+        )
+    fake_xero.refresh.clear()  # the practice removed Liftoff in Xero: no refresh is honoured
+    fake_xero.offset = ACCESS_SECONDS + 60  # and the access token has expired
+    run_queued(list(queued), django_capture_on_commit_callbacks)
+    fix.refresh_from_db()
+    assert fix.status == FixStatus.FAILED
+    assert "need reconnecting" in fix.reason
+    assert fake_xero.writes == []
+
+
+def test_a_short_rate_limit_is_waited_for(
+    practice, manager, pulled, fake_xero, django_capture_on_commit_callbacks, monkeypatch
+):
+    from audits.xero import pulling  # its sleep is where a 429's Retry-After is waited for
+
+    waits = []
+
+    def wait(seconds):
+        waits.append(seconds)
+        fake_xero.offset += seconds
+
+    monkeypatch.setattr(pulling, "sleep", wait)
+    fix = _renames(pulled, 1)[0]
+    fixes.approve(onboarding=practice.current_onboarding(), pks=[fix.pk], actor=manager)
+    fake_xero.per_minute = 1
+    fake_xero.calls.clear()
+    _send(practice, manager, django_capture_on_commit_callbacks)
+    fix.refresh_from_db()
+    assert fix.status == FixStatus.SENT, fix.reason
+    assert waits and fake_xero.client_by(fix.record_id)["name"] == fix.after
