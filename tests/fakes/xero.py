@@ -269,7 +269,8 @@ class FakeXero:
         if "name" in body and not (body["name"] or "").strip():
             return _json({"status": "ERROR", "errorDescription": "Name is required"}, 400)
         with self.lock:
-            found.update({k: v for k, v in body.items() if k != "uuid"})
+            # Only fields a client has; an unknown one is the request's violation, not stored.
+            found.update({k: v for k, v in body.items() if k in found and k != "uuid"})
             self.writes.append({"path": request.path, "body": body})
         return _json({"status": "OK", "client": found})
 
@@ -299,7 +300,7 @@ class FakeXero:
             if "Name" in sent and not (sent["Name"] or "").strip():
                 error = {"Message": "Contact name is required", "ValidationErrors": []}
                 return _json({"ErrorNumber": 10, "Type": "ValidationException", **error}, 400)
-            found.update({k: v for k, v in sent.items() if k != "ContactID"})
+            found.update({k: v for k, v in sent.items() if k in found and k != "ContactID"})
             self.writes.append({"path": request.path, "body": sent})
             answer = json.dumps({"Contacts": [found]})
             if key:
