@@ -66,13 +66,16 @@ def latest_runs(onboarding) -> list[ValidationRun]:
     return list(found.values())
 
 
-def _pulled_files(run: ValidationRun) -> dict[str, tuple[str, bytes]]:
-    """File name -> (kind, pulled CSV) of the run's pulled inputs."""
+def _pulled_files(run: ValidationRun, read: dict[int, bytes]) -> dict[str, tuple[str, bytes]]:
+    """File name -> (kind, pulled CSV) of the run's pulled inputs; ``read`` keeps each file read
+    once across the runs (every step reading XPM clients reads the same pull)."""
     pulls = Pull.objects.filter(upload__in=run.uploads.all()).select_related("upload__stored_file")
     found = {}
     for pull in pulls:
-        with pull.upload.stored_file.blob.open("rb") as handle:
-            found[pull.upload.original_name] = (pull.kind, handle.read())
+        if pull.upload_id not in read:
+            with pull.upload.stored_file.blob.open("rb") as handle:
+                read[pull.upload_id] = handle.read()
+        found[pull.upload.original_name] = (pull.kind, read[pull.upload_id])
     return found
 
 
@@ -122,9 +125,9 @@ def proposals(runs: list[ValidationRun]) -> list[Proposal]:
     """Every proposal of the runs' findings on pulled data, one per record and field (the
     findings merged), with the group of records that must share one spelling."""
     merged: dict[tuple, Proposal] = {}
-    groups = _Groups()
+    groups, read = _Groups(), {}
     for run in runs:
-        files = _pulled_files(run)
+        files = _pulled_files(run, read)
         if not files:
             continue
         wanted = run.findings.filter(code__in=RENAMES | {STATE_CHANGE}).exclude(records=[])
