@@ -141,7 +141,7 @@ def apply(connection: Connection, fix: Fix) -> tuple[FixStatus, str, dict]:
     if now != fix.before:
         reason = (
             f'Someone changed this {NOUN[fix.record_kind]} since the pull: it now reads "{now}", '
-            f'not "{fix.before}". Nothing was sent; pull again and review the fix.'
+            f'not "{fix.before}". Nothing was sent; it is pulled again: review the fix then.'
         )
         return FixStatus.REFUSED, reason, {"request": None, "read": now}
     answer = _call(connection, _tenant(connection, fix), call)
@@ -194,7 +194,9 @@ def send_all(onboarding_id: int, queue: Callable[[int], object]) -> dict[str, in
     for fix in fixes:
         status = send_one(connection, fix)
         counts[status] = counts.get(status, 0) + 1
-    touched = {KIND_PULLED[f.record_kind] for f in fixes if f.status == FixStatus.SENT}
+    # Sent ones to check them again; refused ones to bring in what someone changed meanwhile.
+    pulled_again = (FixStatus.SENT, FixStatus.REFUSED)
+    touched = {KIND_PULLED[f.record_kind] for f in fixes if f.status in pulled_again}
     repull(fixes[0], touched, queue)
     return counts
 

@@ -74,6 +74,8 @@ def edit(*, fix: Fix, after: str, actor) -> list[Fix]:
         raise Refused("This fix is being sent or was sent; it cannot be changed now.")
     if not after:
         raise Refused("Give the new value.")
+    if after == fix.before:
+        raise Refused(f"“{after}” is what {fix.system} holds already: nothing to change.")
     if fix.field == "state" and after not in standard_states(fix.practice):
         raise Refused("Pick a job state of type Standard (map the states in step 11 first).")
     with transaction.atomic():
@@ -83,9 +85,9 @@ def edit(*, fix: Fix, after: str, actor) -> list[Fix]:
         )
         changed = []
         for one in group:
-            one.after, one.choices = after, []
-            if one.status == FixStatus.APPROVED:
+            if one.status == FixStatus.APPROVED and one.after != after:
                 one.status, one.approved_by, one.approved_at = FixStatus.PROPOSED, None, None
+            one.after, one.choices = after, []
             one.save(update_fields=["after", "choices", "status", "approved_by", "approved_at"])
             changed.append(one)
         details = {"fixes": [_shown(f) for f in changed]}

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from audits import fixes as derivation
-from audits.models import Finding, Fix, FixStatus, ValidationRun
+from audits.models import Finding, Fix, FixStatus, Pull, ValidationRun
 from audits.xero import sending
 from tests.wizard.fixes.conftest import run_queued
 from wizard.connect import fixes
@@ -87,6 +87,8 @@ def test_a_record_changed_since_the_pull_is_refused_and_nothing_is_sent(
     assert fake_xero.client_by(fix.record_id)["name"] == "Someone Else Edited This"
     event = AuditEvent.objects.get(verb=Verb.FIX_NOT_SENT)
     assert event.details["status"] == FixStatus.REFUSED
+    # What someone changed meanwhile is pulled in, so the list can be reviewed on fresh data.
+    assert Pull.objects.filter(kind="xpm_clients").count() == 2
 
 
 def _contact_fix(practice, manager, fake_xero) -> Fix:
