@@ -171,6 +171,10 @@ def send_one(connection: Connection, fix: Fix) -> FixStatus:
             f"{fix.system} did not answer ({type(error).__name__}).",
             {},
         )
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        # An answer not shaped as the contract says: the fix must not stay "sending" for ever.
+        logger.exception("Sending fix %s failed", fix.pk)
+        status, reason, kept = FixStatus.FAILED, f"{fix.system} gave an answer we cannot read.", {}
     with transaction.atomic():
         fix.status, fix.reason, fix.answer = status, reason, kept
         fix.sent_at = timezone.now() if status == FixStatus.SENT else None

@@ -235,3 +235,19 @@ def test_a_short_rate_limit_is_waited_for(
     fix.refresh_from_db()
     assert fix.status == FixStatus.SENT, fix.reason
     assert waits and fake_xero.client_by(fix.record_id)["name"] == fix.after
+
+
+def test_an_answer_it_cannot_read_fails_the_fix_instead_of_leaving_it_sending(
+    practice, manager, pulled, fake_xero, django_capture_on_commit_callbacks, monkeypatch
+):
+    from werkzeug.wrappers import Response  # the fake's own answers are werkzeug responses
+
+    fix = _renames(pulled, 1)[0]
+    fixes.approve(onboarding=practice.current_onboarding(), pks=[fix.pk], actor=manager)
+    monkeypatch.setattr(fake_xero, "xpm_client", lambda ident: Response("<html>", status=200))
+    _send(practice, manager, django_capture_on_commit_callbacks)
+    fix.refresh_from_db()
+    assert fix.status == FixStatus.FAILED
+    assert "cannot read" in fix.reason
+    assert fake_xero.writes == []
+    fake_xero.violations.clear()  # the broken answer broke the contract, on purpose
