@@ -51,6 +51,10 @@ class Proposal:
     suggestions: set[str] = field(default_factory=set)  # every finding's, for one record
     choices: list[str] = field(default_factory=list)  # when the group's suggestions differ
     group: str = ""
+    # Spelled as suggested already: no fix of its own, but it keeps the group's one spelling
+    # (a person's other spelling renames it too, ``partners``).
+    anchor: bool = False
+    partners: list[dict] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -100,7 +104,7 @@ def _of_finding(finding: Finding, files: dict[str, tuple[str, bytes]]) -> list[P
         elif finding.code in RENAMES and record_kind in ("client", "contact"):
             ref, field_name = "", "name"
             before, after = values.get(record["file"], ""), finding.suggestion
-            if not before or not after or before == after:
+            if not before or not after:
                 continue
         else:
             continue
@@ -116,6 +120,7 @@ def _of_finding(finding: Finding, files: dict[str, tuple[str, bytes]]) -> list[P
                 ref=ref,
                 findings=[source],
                 suggestions={after} if after else set(),
+                anchor=before == after,
             )
         )
     return out
@@ -139,6 +144,7 @@ def proposals(runs: list[ValidationRun]) -> list[Proposal]:
                 if kept is not proposal:
                     kept.findings += proposal.findings
                     kept.suggestions |= proposal.suggestions
+                    kept.anchor = kept.anchor and proposal.anchor
     return _grouped(list(merged.values()), groups)
 
 
@@ -167,11 +173,17 @@ def _grouped(found: list[Proposal], groups: _Groups) -> list[Proposal]:
     for group in members.values():
         spellings = sorted(set().union(*(p.suggestions for p in group)))
         name = hashlib.sha256(repr(sorted(p.key for p in group)).encode()).hexdigest()[:32]
+        anchors = [_partner(p) for p in group if p.anchor]
         for proposal in group:
-            proposal.group = name
+            proposal.group, proposal.partners = name, anchors
             proposal.choices = spellings if len(spellings) > 1 else []
             proposal.after = spellings[0] if len(spellings) == 1 else ""
     return found
+
+
+def _partner(proposal: Proposal) -> dict:
+    keys = ("system", "record_kind", "record_id", "before", "url")
+    return {key: getattr(proposal, key) for key in keys}
 
 
 def derive(*, practice, onboarding, actor=None) -> list[Fix]:
@@ -186,6 +198,8 @@ def derive(*, practice, onboarding, actor=None) -> list[Fix]:
             for f in Fix.objects.select_for_update().filter(onboarding=onboarding)
         }
         for proposal in found:
+            if proposal.anchor and proposal.key not in existing:
+                continue  # already spelled as the group's suggestion: nothing to send
             _upsert(practice, onboarding, existing.get(proposal.key), proposal, actor)
         keys = {p.key for p in found}
         stale = [f.pk for k, f in existing.items() if k not in keys]
@@ -206,6 +220,7 @@ def _upsert(practice, onboarding, fix: Fix | None, proposal: Proposal, actor) ->
     )
     fix.field, fix.record_url, fix.record_ref = proposal.field, proposal.url, proposal.ref
     fix.findings, fix.group, fix.choices = proposal.findings, proposal.group, proposal.choices
+    fix.partners = proposal.partners
     if fresh:
         fix.before, fix.after, fix.status = proposal.before, proposal.after, FixStatus.PROPOSED
         fix.reason, fix.answer, fix.idempotency_key = "", {}, uuid.uuid4()

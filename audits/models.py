@@ -326,6 +326,9 @@ class Fix(models.Model):
     after = models.CharField(max_length=500, blank=True)  # blank: a person must choose
     choices = models.JSONField(default=list, blank=True)  # conflicting suggestions, when several
     group = models.CharField(max_length=64, blank=True)  # records that share one spelling
+    # Records of the group already spelled as suggested, renamed too if a person picks another
+    # spelling: [{"system", "record_kind", "record_id", "before", "url"}].
+    partners = models.JSONField(default=list, blank=True)
     findings = models.JSONField(default=list)  # [{"code", "match_key"}]
     status = models.CharField(max_length=10, choices=FixStatus, default=FixStatus.PROPOSED)
     reason = models.TextField(blank=True)  # why it failed or was refused, in the user's words

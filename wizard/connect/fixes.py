@@ -90,9 +90,39 @@ def edit(*, fix: Fix, after: str, actor) -> list[Fix]:
             one.after, one.choices = after, []
             one.save(update_fields=["after", "choices", "status", "approved_by", "approved_at"])
             changed.append(one)
+        changed += _rename_partners(fix, after, actor)
         details = {"fixes": [_shown(f) for f in changed]}
         events.record_for(fix, Verb.FIX_EDITED, actor=actor, details=details)
     return changed
+
+
+def _rename_partners(fix: Fix, after: str, actor) -> list[Fix]:
+    """The group's records already spelled as suggested get a fix too when a person picks
+    another spelling: one spelling per client across XPM and Xero."""
+    made = []
+    for partner in fix.partners if fix.field == "name" else ():
+        if partner["before"] == after:
+            continue
+        found, created = Fix.objects.get_or_create(
+            onboarding=fix.onboarding,
+            system=partner["system"],
+            record_id=partner["record_id"],
+            field="name",
+            defaults={
+                "practice": fix.practice,
+                "record_kind": partner["record_kind"],
+                "record_url": partner.get("url", ""),
+                "before": partner["before"],
+                "after": after,
+                "group": fix.group,
+                "partners": fix.partners,
+                "findings": fix.findings,
+                "proposed_by": actor,
+            },
+        )
+        if created:
+            made.append(found)
+    return made
 
 
 def approve(*, onboarding, pks: list[int], actor) -> list[Fix]:
@@ -101,7 +131,11 @@ def approve(*, onboarding, pks: list[int], actor) -> list[Fix]:
     require(actor, Action.APPROVE_FIX)
     with transaction.atomic():
         chosen = list(fixes_of(onboarding).select_for_update(of=("self",)).filter(pk__in=pks))
-        ready = [f for f in chosen if f.status in APPROVABLE and f.after and not f.choices]
+        ready = [
+            f
+            for f in chosen
+            if f.status in APPROVABLE and f.after and not f.choices and f.after != f.before
+        ]
         if not ready:
             raise Refused("Choose the new value of each fix first; then approve it.")
         now = timezone.now()

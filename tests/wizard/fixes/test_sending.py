@@ -251,3 +251,28 @@ def test_an_answer_it_cannot_read_fails_the_fix_instead_of_leaving_it_sending(
     assert "cannot read" in fix.reason
     assert fake_xero.writes == []
     fake_xero.violations.clear()  # the broken answer broke the contract, on purpose
+
+
+def test_another_spelling_for_a_pair_renames_both_sides(
+    practice, manager, pulled, fake_xero, django_capture_on_commit_callbacks
+):
+    """C13.E001: the XPM client is to take the Xero contact's spelling; a person picks a third
+    one, and the contact (spelled as suggested, so without a fix of its own) gets it too."""
+    onboarding = practice.current_onboarding()
+    xpm = next(f for f in pulled if any(s["code"] == "C13.E001" for s in f.findings))
+    assert xpm.partners and not Fix.objects.filter(system="Xero").exists()
+    partner = xpm.partners[0]
+    fixes.edit(fix=xpm, after="Kohler Logistics Pty Ltd", actor=manager)
+    contact = Fix.objects.get(system="Xero", record_id=partner["record_id"])
+    assert (contact.before, contact.after, contact.group) == (
+        partner["before"],
+        "Kohler Logistics Pty Ltd",
+        xpm.group,
+    )
+    fixes.refresh(practice=practice, onboarding=onboarding, actor=manager)  # kept as edited
+    contact.refresh_from_db()
+    assert contact.after == "Kohler Logistics Pty Ltd"
+    fixes.approve(onboarding=onboarding, pks=[xpm.pk, contact.pk], actor=manager)
+    _send(practice, manager, django_capture_on_commit_callbacks)
+    assert fake_xero.client_by(xpm.record_id)["name"] == "Kohler Logistics Pty Ltd"
+    assert fake_xero.contact_by(contact.record_id)["Name"] == "Kohler Logistics Pty Ltd"
