@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -248,6 +250,8 @@ class Connection(models.Model):
     # Calls made today (UTC) against the daily limit, shared by every pull of the practice.
     calls_day = models.DateField(null=True, blank=True)
     calls_today = models.PositiveIntegerField(default=0)
+    # "Write fixes back" switched on: the next consent asks for the write scopes too.
+    write_back = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.practice} ({self.get_state_display()})"
@@ -297,3 +301,67 @@ class Pull(models.Model):
 
     def __str__(self) -> str:
         return f"Pull of {self.kind} ({self.get_status_display()})"
+
+
+class FixStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    APPROVED = "approved", "Approved"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    REFUSED = "refused", "Refused: changed since the pull"
+
+
+class Fix(models.Model):
+    """One change to send back to XPM or Xero (docs/connect.md, "Sending fixes back"): a record's
+    name or a job's state, before → after, from the findings it resolves. Only a rename or a state
+    change: nothing is ever deleted, archived or merged."""
+
+    practice = models.ForeignKey("wizard.Practice", on_delete=models.CASCADE, related_name="fixes")
+    onboarding = models.ForeignKey(
+        "wizard.Onboarding", on_delete=models.CASCADE, related_name="fixes"
+    )
+    system = models.CharField(max_length=10)  # "XPM" | "Xero"
+    record_kind = models.CharField(max_length=10)  # "client" | "contact" | "job"
+    record_id = models.CharField(max_length=64)  # uuid (XPM) or ContactID (Xero)
+    record_ref = models.CharField(max_length=64, blank=True)  # an XPM job's number
+    record_url = models.URLField(max_length=500, blank=True)
+    field = models.CharField(max_length=10)  # "name" | "state"
+    before = models.CharField(max_length=500)
+    after = models.CharField(max_length=500, blank=True)  # blank: a person must choose
+    choices = models.JSONField(default=list, blank=True)  # conflicting suggestions, when several
+    group = models.CharField(max_length=64, blank=True)  # records that share one spelling
+    # Records of the group already spelled as suggested, renamed too if a person picks another
+    # spelling: [{"system", "record_kind", "record_id", "before", "url"}].
+    partners = models.JSONField(default=list, blank=True)
+    findings = models.JSONField(default=list)  # [{"code", "match_key"}]
+    status = models.CharField(max_length=10, choices=FixStatus, default=FixStatus.PROPOSED)
+    reason = models.TextField(blank=True)  # why it failed or was refused, in the user's words
+    answer = models.JSONField(default=dict, blank=True)  # what was sent and what came back
+    idempotency_key = models.UUIDField(default=uuid.uuid4)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("system", "record_kind", "before", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("onboarding", "system", "record_id", "field"), name="one_fix_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.record_kind} {self.field}: {self.before} → {self.after}"
+
+    @property
+    def record_label(self) -> str:
+        return {"client": "XPM client", "contact": "Xero contact", "job": "XPM job"}.get(
+            self.record_kind, self.record_kind
+        )

@@ -38,3 +38,7 @@ connection_lost = Signal()
 # pull=Pull, actor: a pull stored its last page and became an upload (pull.upload), or was
 # refused (pull.status "failed", pull.error saying why).
 pull_finished = Signal()
+
+# fix=Fix, actor (who approved it): a fix was sent, refused (changed since the pull) or failed;
+# fix.status, fix.reason and fix.answer say which and why.
+fix_sent = Signal()

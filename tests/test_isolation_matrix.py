@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from audits.models import Finding, Severity, Upload, UploadStatus, ValidationRun
+from audits.models import Finding, Fix, Severity, Upload, UploadStatus, ValidationRun
 from audits.uploads import store_file
 from tests.conftest import make_user
 from wizard.models import Invitation, Membership, Practice, Role, SignOff
@@ -28,6 +28,7 @@ ROLES = ("manager", "staff", "lead", "specialist")
 ALL = frozenset(ROLES)
 LEAD = frozenset({"lead"})
 MANAGERS = frozenset({"manager", "lead"})  # a practice manager for their practice, or a lead
+PRACTICE_MANAGER = frozenset({"manager"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class World:
     sign_off: SignOff
     membership: Membership  # a practice staff member's
     invitation: Invitation  # pending, to the practice
+    fix: Fix  # proposed, from the finding
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,12 @@ MATRIX: dict[str, Entry] = {
     "wizard:recheck": Entry(pk, "post", MANAGERS),
     "wizard:pull": Entry(lambda w: {**step(w), "kind": "xpm_clients"}, "post"),
     "wizard:run_again": Entry(step, "post"),
+    "wizard:fixes": Entry(pk),
+    "wizard:fix_status": Entry(pk),
+    "wizard:fix_edit": Entry(lambda w: {**pk(w), "fix_id": w.fix.pk}, "post"),
+    "wizard:fix_approve": Entry(pk, "post", PRACTICE_MANAGER),
+    "wizard:fix_send": Entry(pk, "post", PRACTICE_MANAGER),
+    "wizard:write_back": Entry(pk, "post", MANAGERS),
     # the team's pages
     "wizard:practice_new": Entry(none, allowed=LEAD, scoped=False),
     "wizard:team_members": Entry(none, allowed=LEAD, scoped=False),
@@ -200,7 +208,19 @@ def _world(practice, staff_member, inviter) -> World:
         invited_by=inviter,
         expires_at=timezone.now() + timezone.timedelta(days=7),
     )
-    return World(practice, upload, run, finding, sign_off, staff_member.membership, invitation)
+    fix = Fix.objects.create(
+        practice=practice,
+        onboarding=onboarding,
+        system="XPM",
+        record_kind="client",
+        record_id="c0ffee",
+        field="name",
+        before="x",
+        after="X",
+        findings=[{"code": "C03.E001", "match_key": "C03.E001|x"}],
+    )
+    membership = staff_member.membership
+    return World(practice, upload, run, finding, sign_off, membership, invitation, fix)
 
 
 @pytest.fixture

@@ -38,6 +38,8 @@ class Action(StrEnum):
     MANAGE_PRACTICE = "manage_practice"
     INVITE = "invite"
     CONNECT = "connect"
+    PROPOSE_FIX = "propose_fix"
+    APPROVE_FIX = "approve_fix"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -51,6 +53,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_PRACTICE: frozenset({Role.ONBOARDING_LEAD}),
     Action.INVITE: frozenset({Role.ONBOARDING_LEAD, Role.PRACTICE_MANAGER}),
     Action.CONNECT: frozenset({Role.ONBOARDING_LEAD, Role.PRACTICE_MANAGER}),
+    Action.PROPOSE_FIX: frozenset(Role.values),
+    # Sending a change into the practice's own XPM and Xero: its practice manager approves.
+    Action.APPROVE_FIX: frozenset({Role.PRACTICE_MANAGER}),
 }
 
 
@@ -81,6 +86,8 @@ WRITES = frozenset(
         Action.COUNTERSIGN,
         Action.INVITE,
         Action.CONNECT,
+        Action.PROPOSE_FIX,
+        Action.APPROVE_FIX,
     }
 )
 ARCHIVED = "{name} is archived, so it is read-only. An onboarding lead can restore it in its admin."
@@ -116,6 +123,8 @@ _DOING = {
     Action.MANAGE_PRACTICE: "manage practices: an onboarding lead does",
     Action.INVITE: "invite people: an onboarding lead or the practice manager does",
     Action.CONNECT: "connect XPM and Xero: the practice manager or an onboarding lead does",
+    Action.PROPOSE_FIX: "propose fixes",
+    Action.APPROVE_FIX: "approve or send fixes: the practice manager does",
 }
 
 

@@ -227,6 +227,11 @@ class Verb(models.TextChoices):
     CONNECTION_LOST = "connection_lost", "XPM and Xero need reconnecting"
     PULLED = "pulled", "Data pulled from XPM or Xero"
     PULL_FAILED = "pull_failed", "Pull from XPM or Xero failed"
+    WRITE_BACK_SWITCHED = "write_back_switched", "Writing fixes back switched on or off"
+    FIX_EDITED = "fix_edited", "Fix edited"
+    FIX_APPROVED = "fix_approved", "Fix approved"
+    FIX_SENT = "fix_sent", "Fix sent to XPM or Xero"
+    FIX_NOT_SENT = "fix_not_sent", "Fix refused or failed"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -15,6 +15,8 @@ READ_SCOPES = (
     "openid profile email offline_access practicemanager.read "
     "accounting.contacts.read accounting.transactions.read"
 )
+# Asked for only once the practice turns on "Write fixes back" (a separate consent).
+WRITE_SCOPES = "practicemanager.client practicemanager.job accounting.contacts"
 XPM, XERO = "PRACTICEMANAGER", "ORGANISATION"
 
 
@@ -26,11 +28,11 @@ def configured() -> bool:
     return bool(settings.XERO_CLIENT_ID and settings.XERO_CLIENT_SECRET)
 
 
-def _client(redirect_uri: str = "") -> OAuth2Client:
+def _client(redirect_uri: str = "", *, write: bool = False) -> OAuth2Client:
     return OAuth2Client(
         client_id=settings.XERO_CLIENT_ID,
         client_secret=settings.XERO_CLIENT_SECRET,
-        scope=READ_SCOPES,
+        scope=f"{READ_SCOPES} {WRITE_SCOPES}" if write else READ_SCOPES,
         redirect_uri=redirect_uri or settings.XERO_REDIRECT_URI or None,
         timeout=settings.XERO_TIMEOUT_SECONDS,
     )
@@ -40,8 +42,9 @@ def token_url() -> str:
     return f"{settings.XERO_IDENTITY_URL}/connect/token"
 
 
-def authorization_url(*, state: str, redirect_uri: str) -> str:
-    with _client(redirect_uri) as client:
+def authorization_url(*, state: str, redirect_uri: str, write: bool = False) -> str:
+    """Xero's consent page; ``write`` adds the write scopes (sending fixes back)."""
+    with _client(redirect_uri, write=write) as client:
         url, _state = client.create_authorization_url(
             f"{settings.XERO_LOGIN_URL}/identity/connect/authorize", state=state
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from audits.xero import pulling
+from audits.xero import pulling, sending
 
 
 @shared_task(bind=True, acks_late=True, max_retries=20)
@@ -16,3 +16,9 @@ def pull(self, pull_id: int) -> str:
         if self.request.is_eager:
             return "interrupted"
         raise self.retry(countdown=transient.retry_after) from None
+
+
+@shared_task(acks_late=True)
+def send_fixes(onboarding_id: int) -> dict:
+    """Send the onboarding's fixes marked "sending" (``audits.xero.sending``)."""
+    return sending.send_all(onboarding_id, queue=pull.delay_on_commit)

@@ -5,6 +5,9 @@
   one schema (else a correct response fails); a one-branch ``oneOf`` + ``nullable`` is inlined.
 - Xero Accounting and identity never say ``additionalProperties``: every object with properties
   is closed, so a misspelled field fails.
+- Accounting quotes some booleans' defaults (``default: 'false'``): a request body with such a
+  field left out (e.g. a contact rename) would fail once the default is filled in, so they are
+  made booleans.
 - identity spells ``/Connections``; the service answers ``/connections``.
 """
 
@@ -63,6 +66,8 @@ def _close_objects(node: Any) -> Any:
     closed = {key: _close_objects(value) for key, value in node.items()}
     if "properties" in closed and "additionalProperties" not in closed:
         closed["additionalProperties"] = False
+    if closed.get("type") == "boolean" and closed.get("default") in ("true", "false"):
+        closed["default"] = closed["default"] == "true"  # the document quotes them
     return closed
 
 

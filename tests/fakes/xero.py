@@ -66,6 +66,9 @@ class FakeXero:
         self.fail_calls: set[int] = set()  # API call numbers answered with 500
         self.api_calls = 0
         self.violations: list[str] = []
+        self.idempotent: dict[str, str] = {}  # Idempotency-Key -> the answer first given
+        self.writes: list[dict] = []  # every change applied: {"path", "body"}
+        self.lose_answers = 0  # changes applied whose answer is then lost (a 503 instead)
         self.seen: list[Request] = []
         self.base_url = ""
         self.lock = threading.Lock()
@@ -214,19 +217,98 @@ class FakeXero:
         return _json({"Title": "Forbidden", "Detail": "AuthenticationUnsuccessful"}, 403)
 
     def xpm_api(self, request: Request) -> Response:
+        path = request.path.removeprefix("/practicemanager/v3.1/")
         found = {
-            "client.api/paged-list": self.xpm_clients,
-            "job.api/current": self.xpm_current_jobs,
-            "job.api/list": self.xpm_jobs_between,
-            "staff.api/list": self.xpm_staff,
-        }.get(request.path.removeprefix("/practicemanager/v3.1/"))
+            ("GET", "client.api/paged-list"): self.xpm_clients,
+            ("GET", "job.api/current"): self.xpm_current_jobs,
+            ("GET", "job.api/list"): self.xpm_jobs_between,
+            ("GET", "staff.api/list"): self.xpm_staff,
+            ("PUT", "client.api/update"): self.xpm_update_client,
+            ("PUT", "job.api/state"): self.xpm_job_state,
+        }.get((request.method, path))
+        if found is None and request.method == "GET" and path.startswith("client.api/get/"):
+            return self.xpm_client(path.removeprefix("client.api/get/"))
+        if found is None and request.method == "GET" and path.startswith("job.api/get/"):
+            return self.xpm_job(path.removeprefix("job.api/get/"))
         return found(request) if found else _json({"status": "ERROR"}, 404)
 
     def xero_api(self, request: Request) -> Response:
-        found = {"Contacts": self.xero_contacts, "Invoices": self.xero_invoices}.get(
-            request.path.removeprefix("/api.xro/2.0/")
-        )
+        path = request.path.removeprefix("/api.xro/2.0/")
+        if path.startswith("Contacts/"):
+            return self.xero_contact(request, path.removeprefix("Contacts/"))
+        found = {"Contacts": self.xero_contacts, "Invoices": self.xero_invoices}.get(path)
         return found(request) if found else _json({"Title": "Not Found"}, 404)
+
+    # --- the changes Liftoff may send back (renames and job states; nothing else) --------------
+    def client_by(self, ident: str) -> dict | None:
+        return next((c for c in self.clients if ident in (c["uuid"], c["name"])), None)
+
+    def job_by(self, number: str) -> dict | None:
+        return next((j for j in self.jobs if number in (j["id"], j["uuid"])), None)
+
+    def contact_by(self, ident: str) -> dict | None:
+        return next((c for c in self.contacts if c["ContactID"] == ident), None)
+
+    def xpm_client(self, ident: str) -> Response:
+        found = self.client_by(ident)
+        if found is None:
+            return _json({"status": "ERROR", "errorDescription": "Client not found"}, 404)
+        return _json({"status": "OK", "client": found})
+
+    def xpm_job(self, number: str) -> Response:
+        found = self.job_by(number)
+        if found is None:
+            return _json({"status": "ERROR", "errorDescription": "Job not found"}, 404)
+        return _json({"status": "OK", "job": found})
+
+    def xpm_update_client(self, request: Request) -> Response:
+        body = request.get_json(silent=True) or {}
+        found = self.client_by(body.get("uuid") or "")
+        if found is None:
+            return _json({"status": "ERROR", "errorDescription": "Client not found"}, 404)
+        if "name" in body and not (body["name"] or "").strip():
+            return _json({"status": "ERROR", "errorDescription": "Name is required"}, 400)
+        with self.lock:
+            # Only fields a client has; an unknown one is the request's violation, not stored.
+            found.update({k: v for k, v in body.items() if k in found and k != "uuid"})
+            self.writes.append({"path": request.path, "body": body})
+        return _json({"status": "OK", "client": found})
+
+    def xpm_job_state(self, request: Request) -> Response:
+        body = request.get_json(silent=True) or {}
+        found = self.job_by(body.get("id") or "")
+        if found is None:
+            return _json({"status": "ERROR", "errorDescription": "Job not found"}, 404)
+        if not (body.get("state") or "").strip():
+            return _json({"status": "ERROR", "errorDescription": "State is required"}, 400)
+        with self.lock:
+            found["state"] = body["state"]
+            self.writes.append({"path": request.path, "body": body})
+        return _json({"status": "OK", "job": found})
+
+    def xero_contact(self, request: Request, ident: str) -> Response:
+        found = self.contact_by(ident)
+        if found is None:
+            return _json({"Title": "Not Found"}, 404)
+        if request.method == "GET":
+            return _json({"Contacts": [found]})
+        key = request.headers.get("Idempotency-Key", "")
+        with self.lock:
+            if key and key in self.idempotent:  # a repeated key is answered, not applied again
+                return Response(self.idempotent[key], content_type="application/json")
+            sent = ((request.get_json(silent=True) or {}).get("Contacts") or [{}])[0]
+            if "Name" in sent and not (sent["Name"] or "").strip():
+                error = {"Message": "Contact name is required", "ValidationErrors": []}
+                return _json({"ErrorNumber": 10, "Type": "ValidationException", **error}, 400)
+            found.update({k: v for k, v in sent.items() if k in found and k != "ContactID"})
+            self.writes.append({"path": request.path, "body": sent})
+            answer = json.dumps({"Contacts": [found]})
+            if key:
+                self.idempotent[key] = answer
+            if self.lose_answers:
+                self.lose_answers -= 1
+                return _json({"Title": "Service Unavailable"}, 503)
+        return Response(answer, content_type="application/json")
 
     def _limited(self, tenant: str) -> Response | None:
         with self.lock:

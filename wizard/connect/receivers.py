@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from audits.models import PullStatus
-from audits.signals import connection_lost, pull_finished
+from audits.models import FixStatus, PullStatus
+from audits.signals import connection_lost, fix_sent, pull_finished
 from wizard import events
 from wizard.models import Verb
 
@@ -30,3 +30,17 @@ def on_pull_finished(sender, pull, actor, **kwargs) -> None:
         return
     details |= {"file": pull.upload.original_name, "sha256": pull.upload.stored_file.sha256}
     events.record_for(pull, Verb.PULLED, actor=actor, details=details)
+
+
+@receiver(fix_sent, dispatch_uid="wizard.fix_sent")
+def on_fix_sent(sender, fix, actor, **kwargs) -> None:
+    """One event per change: who approved it, what was sent, the answer, before and after
+    (the request's headers, which carry the token, are never kept)."""
+    details = {"fix": fix.pk, "system": fix.system, "record": fix.record_kind}
+    details |= {"record_id": fix.record_id, "record_ref": fix.record_ref, "field": fix.field}
+    details |= {"before": fix.before, "after": fix.after, "status": fix.status}
+    details |= {"approved_by": events.actor_label(actor), "answer": fix.answer}
+    if fix.reason:
+        details["reason"] = fix.reason
+    verb = Verb.FIX_SENT if fix.status == FixStatus.SENT else Verb.FIX_NOT_SENT
+    events.record_for(fix, verb, actor=actor, details=details)

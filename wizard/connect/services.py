@@ -41,7 +41,9 @@ def begin(*, practice: Practice, session, redirect_uri: str) -> str:
     pending = dict(session.get(SESSION_KEY, {}))
     pending[state] = practice.pk
     session[SESSION_KEY] = dict(list(pending.items())[-PENDING_LIMIT:])
-    return oauth.authorization_url(state=state, redirect_uri=redirect_uri)
+    connection = Connection.objects.filter(practice=practice).first()
+    write = bool(connection and connection.write_back)
+    return oauth.authorization_url(state=state, redirect_uri=redirect_uri, write=write)
 
 
 def claim_state(session, state: str) -> int | None:

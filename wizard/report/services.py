@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from audits import spreadsheets
 from audits.kinds import KINDS
-from audits.models import Finding, Pull, RunStatus, Severity, Upload, ValidationRun
+from audits.models import (
+    Finding,
+    Fix,
+    FixStatus,
+    Pull,
+    RunStatus,
+    Severity,
+    Upload,
+    ValidationRun,
+)
 from audits.selectors import current_uploads
 from wizard.checklist import RENAME_ITEMS, STEPS
 from wizard.models import (
@@ -258,7 +267,15 @@ def gather(onboarding: Onboarding) -> dict:
         "chain_head": head.hash if head else "",
         "chain_sequence": head.sequence if head else 0,
         "open_limit": OPEN_LIMIT,
+        "fixes": _fixes_sent(onboarding),
     }
+
+
+def _fixes_sent(onboarding: Onboarding) -> list[Fix]:
+    """The fixes sent back to XPM and Xero (or tried): what, who approved it, the result."""
+    tried = (FixStatus.SENT, FixStatus.FAILED, FixStatus.REFUSED)
+    found = Fix.objects.filter(onboarding=onboarding, status__in=tried, approved_at__isnull=False)
+    return list(found.select_related("approved_by").order_by("approved_at", "pk"))
 
 
 def _fingerprint(values: dict) -> str:

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
-from audits import spreadsheets
+from audits import fixes, spreadsheets
 from audits.models import Finding, RunStatus, Severity, ValidationRun
 from audits.runs.diff import diff_against_previous
 from audits.validators.linkage import MATCH_WEIGHT
@@ -89,6 +89,9 @@ def _rows_label(rows: list[int], shown: int = 12) -> str:
     return label + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
 
 
+FIXABLE = fixes.RENAMES | {fixes.STATE_CHANGE}  # a fix can be sent back for these
+
+
 def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
     filters = Filters.from_request(request)
     all_findings = Finding.objects.filter(run=run)
@@ -146,6 +149,7 @@ def _findings_context(request, practice: Practice, run: ValidationRun) -> dict:
         "severities": Severity.choices,
         "diff": _diff(run),
         "match_weight": MATCH_WEIGHT,
+        "fixable": all_findings.filter(code__in=FIXABLE).exclude(records=[]).exists(),
     }
 
 

@@ -78,3 +78,32 @@ def test_it_refuses_an_invoice_filter_it_does_not_understand(fake_xero):
     url = f"{fake_xero.base_url}/api.xro/2.0/Invoices"
     assert httpx.get(url, headers=headers, params={"where": 'Status=="PAID"'}).status_code == 400
     assert httpx.get(url, headers=headers, params={"where": 'Type=="ACCREC"'}).status_code == 200
+
+
+def _headers(fake, tenant: dict, **more) -> dict:
+    return {"Authorization": f"Bearer {_token(fake)}", "Xero-Tenant-Id": tenant["tenantId"], **more}
+
+
+def test_it_holds_the_changes_sent_back_to_the_contracts(fake_xero):
+    client = fake_xero.clients[0]
+    url = f"{fake_xero.base_url}/practicemanager/v3.1/client.api/update"
+    body = {"uuid": client["uuid"], "nmae": "Misspelled"}
+    httpx.put(url, json=body, headers=_headers(fake_xero, fake_xero.xpm))
+    assert any("client.api/update" in v for v in fake_xero.violations)
+    fake_xero.violations.clear()
+    body = {"uuid": client["uuid"], "name": "Renamed Client"}
+    answer = httpx.put(url, json=body, headers=_headers(fake_xero, fake_xero.xpm))
+    assert answer.json()["client"]["name"] == "Renamed Client"
+    assert fake_xero.violations == []
+
+
+def test_it_applies_a_repeated_idempotency_key_once(fake_xero):
+    contact = fake_xero.contacts[0]
+    url = f"{fake_xero.base_url}/api.xro/2.0/Contacts/{contact['ContactID']}"
+    headers = _headers(fake_xero, fake_xero.org, **{"Idempotency-Key": "k-1"})
+    body = {"Contacts": [{"ContactID": contact["ContactID"], "Name": "First"}]}
+    assert httpx.post(url, json=body, headers=headers).json()["Contacts"][0]["Name"] == "First"
+    body["Contacts"][0]["Name"] = "Second"
+    again = httpx.post(url, json=body, headers=headers)
+    assert again.json()["Contacts"][0]["Name"] == "First"  # the first answer, not applied again
+    assert contact["Name"] == "First" and len(fake_xero.writes) == 1
