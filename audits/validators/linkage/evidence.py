@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audits.validators.linkage.model import BY_KEY, FIELDS, MATCH_WEIGHT, Scored
+from audits.validators.linkage.model import FIELDS, MATCH_WEIGHT, Scored
 
 # The columns a field's values are shown from, as the user typed them.
 SHOWN = {
@@ -69,18 +69,3 @@ def pair(
         "notes": notes,
         "fields": fields,
     }
-
-
-def summary(evidence: dict) -> str:
-    """ "agree: date of birth, tax number; differ: email" for one pair."""
-    agree = [f["field"] for f in evidence["fields"] if f["weight"] > 0]
-    differ = [f["field"] for f in evidence["fields"] if f["weight"] <= 0]
-    parts = []
-    if agree:
-        parts.append("agree on " + ", ".join(agree))
-    if differ:
-        parts.append("differ on " + ", ".join(differ))
-    return "; ".join(parts)
-
-
-__all__ = ["BY_KEY", "pair", "summary"]

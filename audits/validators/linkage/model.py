@@ -39,7 +39,6 @@ class Field:
     levels: tuple[str, ...]  # level 0 is full agreement
     m: tuple[float, ...]
     u_prior: tuple[float, ...]  # typical share of random pairs per level (level 0: unused)
-    veto: int | None = None  # at or beyond this level two records cannot be one client
     contact: bool = False
 
 
@@ -61,7 +60,6 @@ FIELDS: tuple[Field, ...] = (
         ("same", "one slip", "two slips", "different"),
         (0.90, 0.06, 0.02, 0.02),
         (0.00003, 0.002, 0.01, 0.98797),  # one day in 80 years: 1 / 29,200
-        veto=3,
     ),
     Field(
         "tax_number",
@@ -69,7 +67,6 @@ FIELDS: tuple[Field, ...] = (
         ("same", "one slip", "different"),
         (0.92, 0.06, 0.02),
         (0.000001, 0.0001, 0.999899),
-        veto=2,
     ),
     # Email: only an exact address counts. One character apart is as often a different person
     # (jsmith1@ / jsmith2@, accounts84@ / accounts86@) as a typing slip.
@@ -121,13 +118,6 @@ class Scored:
     swapped: np.ndarray
     joined: np.ndarray
     weight: np.ndarray
-
-    def vetoed(self) -> np.ndarray:
-        out = np.zeros(len(self.i), dtype=bool)
-        for f in FIELDS:
-            if f.veto is not None:
-                out |= self.levels[f.key] >= f.veto
-        return out
 
 
 def levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray):

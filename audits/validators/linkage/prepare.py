@@ -248,11 +248,6 @@ def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
 
 
-def prepare_pair(left: pd.DataFrame, right: pd.DataFrame):
-    """Two sides coded in ONE value space (equal codes = equal values across the sides)."""
-    return combine(prepare(left), prepare(right))
-
-
 def combine(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
     """Two sides prepared on their own, recoded into one value space: only the distinct values
     are merged, so a side prepared once (XPM's clients) serves several linkages."""
