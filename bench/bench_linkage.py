@@ -44,7 +44,7 @@ from audits.validators.base import Context, Registry, run_rules  # noqa: E402
 from audits.validators.linkage import link_within  # noqa: E402
 from audits.validators.linkage.duplicates import accepted, probable_duplicates  # noqa: E402
 from tests.audits.dedupe_practice import pair_scores, practice  # noqa: E402
-from tests.audits.validators.test_linkage import febrl  # noqa: E402
+from tests.data.febrl import febrl  # noqa: E402
 
 BASELINE = 90  # the name-only baseline's token-sort threshold
 

@@ -24,7 +24,10 @@ import pandas as pd
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-FEBRL = Path(__file__).resolve().parent.parent / "tests" / "data" / "febrl"
+# The repository root, for the FEBRL loader the tests use (pandas only).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.data.febrl import febrl
 
 
 def run(frame: pd.DataFrame, threshold: float = 0.5) -> set[tuple[int, int]]:
@@ -62,26 +65,6 @@ def run(frame: pd.DataFrame, threshold: float = 0.5) -> set[tuple[int, int]]:
     found = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     pairs = zip(found["unique_id_l"], found["unique_id_r"], strict=True)
     return {(min(a, b), max(a, b)) for a, b in pairs}
-
-
-def febrl(number: int) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
-    df = pd.read_csv(FEBRL / f"dataset{number}.csv", dtype=str, skipinitialspace=True).fillna("")
-    df.columns = [c.strip() for c in df.columns]
-    frame = pd.DataFrame(
-        {
-            "first_name": df["given_name"],
-            "last_name": df["surname"],
-            "address": (df["street_number"] + " " + df["address_1"]).str.strip(),
-            "postcode": df["postcode"],
-            "date_of_birth": df["date_of_birth"],
-            "tax_number": df["soc_sec_id"],
-        }
-    )
-    entity = df["rec_id"].str.extract(r"rec-(\d+)")[0]
-    truth = set()
-    for members in entity.groupby(entity).indices.values():
-        truth |= {(int(a), int(b)) for a in members for b in members if a < b}
-    return frame, truth
 
 
 def clients(path: Path) -> pd.DataFrame:

@@ -1,8 +1,6 @@
 """The record-linkage engine (audits/validators/linkage) on the patterns real exports have, and
 on FEBRL's independent labelled data (tests/data/febrl) at a floor below the benchmark's."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -10,8 +8,7 @@ from audits.validators import clean_data, name_parity
 from audits.validators.linkage import MATCH_WEIGHT, link_within
 from audits.validators.linkage.duplicates import accepted
 from tests.audits.validators.rule_helpers import findings
-
-FEBRL = Path(__file__).resolve().parents[2] / "data" / "febrl"
+from tests.data.febrl import febrl
 
 
 def weight(a: dict, b: dict) -> float:
@@ -151,28 +148,6 @@ def test_ignition_client_with_the_contact_email_of_an_xpm_client_is_a_near_match
     (near,) = findings(name_parity, "C13.E005", xpm_clients=xpm, ignition_clients=ignition)
     assert near.related[0].value == "Matthew O'Connor"
     assert near.evidence["verdict"] == "same client in Ignition and XPM"
-
-
-def febrl(number: int) -> tuple[pd.DataFrame, set[tuple[int, int]]]:
-    df = pd.read_csv(FEBRL / f"dataset{number}.csv", dtype=str, skipinitialspace=True)
-    df = df.fillna("")
-    df.columns = [c.strip() for c in df.columns]
-    frame = pd.DataFrame(
-        {
-            "name": (df["given_name"] + " " + df["surname"]).str.strip(),
-            "first_name": df["given_name"],
-            "last_name": df["surname"],
-            "address": (df["street_number"] + " " + df["address_1"]).str.strip(),
-            "postcode": df["postcode"],
-            "date_of_birth": df["date_of_birth"],
-            "tax_number": df["soc_sec_id"],
-        }
-    )
-    entity = df["rec_id"].str.extract(r"rec-(\d+)")[0]
-    truth = set()
-    for members in entity.groupby(entity).indices.values():
-        truth |= {(int(a), int(b)) for a in members for b in members if a < b}
-    return frame, truth
 
 
 @pytest.mark.parametrize("number", [1, 2])
