@@ -9,8 +9,10 @@ computed once per distinct pair of values, not once per record pair.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -18,9 +20,8 @@ import pandas as pd
 from audits.validators.names import (
     ORGANISATION_WORDS,
     TITLE_RE,
-    distinct,
     match_name,
-    normalise_series,
+    normalise_name,
     parse_individual,
 )
 
@@ -80,29 +81,47 @@ class Prepared:
         return values[self.codes[name]]
 
 
-def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+def _raw(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as an object array (missing cells as they are), all None when absent."""
     if name in frame:
-        return frame[name].fillna("").astype(str).str.strip()
-    return pd.Series("", index=frame.index, dtype=object)
+        return frame[name].to_numpy(dtype=object)
+    return np.full(len(frame), None, dtype=object)
 
 
-def _per_value(values: pd.Series, normalise: Callable[[str], str]) -> pd.Series:
-    uniques = distinct(values)
-    return values.map({u: normalise(u) for u in uniques})
+def _strip(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _coded(raw: np.ndarray, normalise: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
+    """int32 codes of ``normalise`` per record (-1 for blank) and the distinct normalised values,
+    computed once per distinct raw value (names, postcodes and dates repeat)."""
+    codes, uniques = pd.factorize(raw)  # missing cells get -1
+    done = np.empty(len(uniques), dtype=object)
+    done[:] = [normalise(_strip(u)) for u in uniques]
+    recoded, values = _factorise(done)
+    return np.append(recoded, np.int32(-1))[codes], values
+
+
+def _first_filled(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per record a's value, else b's: two coded columns made one."""
+    (codes_a, values_a), (codes_b, values_b) = a, b
+    recoded, values = _factorise(np.concatenate([values_a, values_b]))
+    lookup_a = np.append(recoded[: len(values_a)], np.int32(-1))
+    lookup_b = np.append(recoded[len(values_a) :], np.int32(-1))
+    return np.where(codes_a >= 0, lookup_a[codes_a], lookup_b[codes_b]), values
 
 
 # Letters NFKD does not split into a base letter and an accent.
 _UNDECOMPOSED = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
 
 
-def letters(values: pd.Series) -> pd.Series:
-    """Letters only, accents folded ("Zoë O'Brien" -> "zoeobrien"), vectorised over the distinct
-    values (a practice has a few thousand given names for 100,000 clients)."""
-    uniques = pd.Series(distinct(values), dtype=object)
-    folded = uniques.str.casefold().str.translate(_UNDECOMPOSED).str.normalize("NFKD")
-    ascii_only = folded.str.encode("ascii", "ignore").str.decode("ascii")
-    done = ascii_only.str.replace(_LETTERS, "", regex=True)
-    return values.map(dict(zip(uniques, done, strict=True)))
+@lru_cache(maxsize=1 << 16)
+def letters(text: str) -> str:
+    """Letters only, accents folded ("Zoë O'Brien" -> "zoeobrien"); names repeat, so cached."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
+    return _LETTERS.sub("", folded.encode("ascii", "ignore").decode("ascii"))
 
 
 def date_of_birth(text: str) -> str:
@@ -123,32 +142,37 @@ def date_of_birth(text: str) -> str:
     return f"{year}{int(month):02d}{int(day):02d}"
 
 
+_NON_WORD = re.compile(r"\W")
+_NON_DIGIT = re.compile(r"\D")
+_SPACES = re.compile(r"\s")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def tax_number(text: str) -> str:
-    digits = re.sub(r"\W", "", text).upper()
-    if len(digits) < 5 or len(set(digits)) == 1:  # "000000000", "999999999" are placeholders
+    """Letters and digits, upper case; "" for fewer than five or one repeated character
+    ("000000000", "999999999" are placeholders)."""
+    digits = _NON_WORD.sub("", text).upper()
+    if len(digits) < 5 or len(set(digits)) == 1:
         return ""
     return digits
 
 
-def tax_numbers(values: pd.Series) -> pd.Series:
-    """``tax_number`` over a column, vectorised."""
-    digits = values.str.replace(r"\W", "", regex=True).str.upper()
-    placeholder = digits.str.fullmatch(r"(.)\1*")
-    return digits.where((digits.str.len() >= 5) & ~placeholder, "")
+def email(text: str) -> str:
+    """The address case-folded; "" for anything without a user, an "@" and a dotted domain."""
+    folded = text.casefold()
+    return folded if _EMAIL.fullmatch(folded) else ""
 
 
-def emails(values: pd.Series) -> pd.Series:
-    """Case-folded addresses; "" for anything without a user, an "@" and a dotted domain."""
-    folded = values.str.strip().str.casefold()
-    return folded.where(folded.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+"), "")
-
-
-def phone(digits: pd.Series) -> pd.Series:
+def phone(text: str) -> str:
     """The last nine digits of a number of eight or more: "+61 2 9999 1234", "(02) 9999 1234"
     and "02 9999 1234" are one number (checking it belongs to the country is C05.W006's job,
     with ``phonenumbers``)."""
-    digits = digits.str.replace(r"\D", "", regex=True)
-    return digits.str[-9:].where(digits.str.len() >= 8, "")
+    digits = _NON_DIGIT.sub("", text)
+    return digits[-9:] if len(digits) >= 8 else ""
+
+
+def postcode(text: str) -> str:
+    return _SPACES.sub("", text).casefold()
 
 
 def street(text: str) -> str:
@@ -156,82 +180,80 @@ def street(text: str) -> str:
     return " ".join(STREET_WORDS.get(w, w) for w in words)
 
 
-def _names(frame: pd.DataFrame) -> pd.DataFrame:
-    """given / family (letters only, first given name) for people; ``org``, the whole name in
-    its ``match_name`` form, for everyone (what a person and an organisation are compared on).
+_INDIVIDUAL_STRUCTURE = re.compile("individual|sole")
+_PARTS = ("given", "family", "joined")
+
+
+def _parse_person(name: str) -> tuple[str, str]:
+    """given / family read from the name: "First [Middle] Last" by its words, "Last, First" and
+    names with a title through ``parse_individual``."""
+    if "," in name or TITLE_RE.search(name):
+        parsed = parse_individual(name)
+        return parsed.given, parsed.family
+    words = name.split()
+    return (words[0] if len(words) >= 2 else ""), (words[-1] if 1 <= len(words) <= 4 else "")
+
+
+def _person(name: str, first: str, last: str, structure: str) -> tuple[str, str, str]:
+    """(given, family, joined) of a record read as one person, or three blanks.
 
     A person is a name with no organisation words (and a business structure, if any, of an
     individual or sole trader): its first and last name fields when filled in (a company's first
     and last name are its contact person, so they are not used for organisations), else the name
     read as "First [Middle] Last" or "Last, First"."""
-    name = _text(frame, "name")
-    first, last = _text(frame, "first_name"), _text(frame, "last_name")
-    organisation = name.str.contains(ORGANISATION_WORDS, regex=True)
-    fields = (first != "") | (last != "")
-    parsed = _parse_person(name)
-    given_names = first.where(fields, parsed["given"])
-    given = letters(given_names.str.split().str[0].fillna(""))
-    family = letters(last.where(fields, parsed["family"]))
-    structure = _text(frame, "business_structure").str.casefold()
-    person = ~organisation & ((given != "") | (family != ""))
-    person &= structure.eq("") | structure.str.contains("individual|sole", regex=True)
-    every_given = letters(given_names)
-    return pd.DataFrame(
-        {
-            "joined": (every_given + family).where(person, ""),
-            "given": given.where(person, ""),
-            "family": family.where(person, ""),
-            "org": _per_value(name, match_name),
-            "person": person,
-        }
-    )
+    if ORGANISATION_WORDS.search(name):
+        return "", "", ""
+    structure = structure.casefold()
+    if structure and not _INDIVIDUAL_STRUCTURE.search(structure):
+        return "", "", ""
+    if first or last:
+        given_names, family_name = first, last
+    else:
+        given_names, family_name = _parse_person(name)
+    words = given_names.split()
+    given, family = letters(words[0] if words else ""), letters(family_name)
+    if not (given or family):
+        return "", "", ""
+    return given, family, letters(given_names) + family
 
 
-def _parse_person(names: pd.Series) -> pd.DataFrame:
-    """given / family read from the name: "First [Middle] Last" by its words (vectorised),
-    "Last, First" and names with a title through ``parse_individual``."""
-    words = names.str.split()
-    count = words.str.len()
-    given = words.str[0].where(count >= 2, "").fillna("")
-    family = words.str[-1].where(count.between(1, 4), "").fillna("")
-    tricky = names.str.contains(",", regex=False) | names.str.contains(TITLE_RE, regex=True)
-    for position in np.flatnonzero(tricky.to_numpy()):
-        parsed = parse_individual(names.iat[position])
-        given.iat[position], family.iat[position] = parsed.given, parsed.family
-    return pd.DataFrame({"given": given, "family": family})
+def _names(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """given / family (letters only, first given name) and ``joined`` (all given names and the
+    family name) for people, "" for the rest; ``org``, the whole name in its ``match_name`` form,
+    for everyone (what a person and an organisation are compared on)."""
+    columns = [_raw(frame, c) for c in ("name", "first_name", "last_name", "business_structure")]
+    people = [_person(*map(_strip, row)) for row in zip(*columns, strict=True)]
+    given, family, joined = (np.array(part, dtype=object) for part in zip(*people, strict=True))
+    return {"given": given, "family": family, "joined": joined}
 
 
 def prepare(frame: pd.DataFrame) -> Prepared:
     """``frame`` has any of name, first_name, last_name, business_structure, date_of_birth,
     tax_number, email, phone, address, postcode, client_code / account_number."""
-    names = _names(frame)
-    code = _text(frame, "client_code")
-    if "account_number" in frame:
-        code = code.where(code != "", _text(frame, "account_number"))
-    columns = {
-        "given": names["given"],
-        "joined": names["joined"],
-        "family": names["family"],
-        "org": names["org"],
-        "date_of_birth": _per_value(_text(frame, "date_of_birth"), date_of_birth),
-        "tax_number": tax_numbers(_text(frame, "tax_number")),
-        "email": emails(_text(frame, "email")),
-        "phone": phone(_text(frame, "phone")),
-        "postcode": _text(frame, "postcode").str.replace(r"\s", "", regex=True).str.casefold(),
-        "street": _per_value(_text(frame, "address"), street),
-        "code": code.str.casefold(),
-        "normal": normalise_series(_text(frame, "name")),
-    }
-    out = Prepared(n=len(frame), person=names["person"].to_numpy(dtype=bool))
-    for name in FIELDS:
-        if name not in ("given", "family"):
-            out.codes[name], out.values[name] = _factorise(columns[name].to_numpy(dtype=object))
-    # Given and family names share one vocabulary: a swapped name compares given with family.
     n = len(frame)
-    parts = np.concatenate(
-        [columns["given"].to_numpy(dtype=object), columns["family"].to_numpy(dtype=object)]
-    )
-    codes, values = _factorise(parts)
+    names = _names(frame) if n else {p: np.empty(0, dtype=object) for p in _PARTS}
+    name = _raw(frame, "name")
+    out = Prepared(n=n, person=names["family"] != "")
+    out.person |= names["given"] != ""
+    coded = {
+        "joined": _factorise(names["joined"]),
+        "org": _coded(name, match_name),
+        "date_of_birth": _coded(_raw(frame, "date_of_birth"), date_of_birth),
+        "tax_number": _coded(_raw(frame, "tax_number"), tax_number),
+        "email": _coded(_raw(frame, "email"), email),
+        "phone": _coded(_raw(frame, "phone"), phone),
+        "postcode": _coded(_raw(frame, "postcode"), postcode),
+        "street": _coded(_raw(frame, "address"), street),
+        "code": _first_filled(
+            _coded(_raw(frame, "client_code"), str.casefold),
+            _coded(_raw(frame, "account_number"), str.casefold),
+        ),
+        "normal": _coded(name, normalise_name),
+    }
+    for field_name, (codes, values) in coded.items():
+        out.codes[field_name], out.values[field_name] = codes.astype(np.int32), values
+    # Given and family names share one vocabulary: a swapped name compares given with family.
+    codes, values = _factorise(np.concatenate([names["given"], names["family"]]))
     out.codes["given"], out.codes["family"] = codes[:n], codes[n:]
     out.values["given"] = out.values["family"] = values
     return out
