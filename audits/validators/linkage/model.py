@@ -121,9 +121,31 @@ class Scored:
 
 
 def levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray):
-    """Per field its level per pair, plus whether the names matched swapped or joined."""
+    """Per field its level per pair, plus whether the names matched swapped or joined. Name
+    parts are compared for pairs of people only, whole names for the other pairs only."""
     people = a.person[i] & b.person[j]
     out = {}
+    given, family, swapped, joined = _people_levels(a, b, i[people], j[people])
+    for key, level in (("given", given), ("family", family)):
+        out[key] = np.full(len(i), MISSING, dtype=np.int8)
+        out[key][people] = level
+    out["org"] = np.full(len(i), MISSING, dtype=np.int8)
+    out["org"][~people] = compare.org_name(a, b, i[~people], j[~people])
+    out["date_of_birth"] = compare.date_of_birth(a, b, i, j)
+    out["tax_number"] = compare.identifier(a, b, "tax_number", i, j, slips=1)
+    out["email"] = compare.exact(a, b, "email", i, j)
+    out["phone"] = compare.exact(a, b, "phone", i, j)
+    out["address"] = compare.address(a, b, i, j)
+    out["code"] = compare.exact(a, b, "code", i, j)
+    all_swapped, all_joined = np.zeros(len(i), dtype=bool), np.zeros(len(i), dtype=bool)
+    all_swapped[people], all_joined[people] = swapped, joined
+    return out, all_swapped, all_joined
+
+
+def _people_levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray):
+    """Given and family name levels of pairs of people, the better of as written and swapped,
+    and either raised to "close" when the names written together agree ("Kate Lin" /
+    "Katelin")."""
     given = compare.name_part(a, b, "given", "given", i, j)
     family = compare.name_part(a, b, "family", "family", i, j)
     given_sw = compare.name_part(a, b, "given", "family", i, j)
@@ -131,21 +153,12 @@ def levels(a: Prepared, b: Prepared, i: np.ndarray, j: np.ndarray):
     swapped = _cost(given_sw) + _cost(family_sw) < _cost(given) + _cost(family)
     given, family = np.where(swapped, given_sw, given), np.where(swapped, family_sw, family)
     joined = np.zeros(len(i), dtype=bool)
-    far = np.flatnonzero(people & ((given >= 2) | (family >= 2)))
+    far = np.flatnonzero((given >= 2) | (family >= 2))
     if len(far):
         joined[far] = compare.joined_names(a, b, i[far], j[far])
         given = np.where(joined & (given != MISSING), np.minimum(given, 1), given)
         family = np.where(joined & (family != MISSING), np.minimum(family, 1), family)
-    out["given"] = np.where(people, given, MISSING).astype(np.int8)
-    out["family"] = np.where(people, family, MISSING).astype(np.int8)
-    out["org"] = np.where(people, MISSING, compare.org_name(a, b, i, j)).astype(np.int8)
-    out["date_of_birth"] = compare.date_of_birth(a, b, i, j)
-    out["tax_number"] = compare.identifier(a, b, "tax_number", i, j, slips=1)
-    out["email"] = compare.exact(a, b, "email", i, j)
-    out["phone"] = compare.exact(a, b, "phone", i, j)
-    out["address"] = compare.address(a, b, i, j)
-    out["code"] = compare.exact(a, b, "code", i, j)
-    return out, swapped & people, joined
+    return given.astype(np.int8), family.astype(np.int8), swapped, joined
 
 
 def _cost(level: np.ndarray) -> np.ndarray:
