@@ -15,7 +15,6 @@ import pandas as pd
 
 from audits.validators.linkage.prepare import Prepared
 from audits.validators.linkage.sounds import skeleton
-from audits.validators.names import distinct
 
 IDENTIFIER_KEYS = ("date_of_birth", "tax_number", "email", "phone", "code")
 MAX_SHARED = 20  # records on one identifier key: a household or a group shares less than this
@@ -23,10 +22,55 @@ MAX_NAME_BLOCK = 25  # records on one name key (at most 300 pairs within a block
 KEY_CHARS = 5
 
 
-def _rows(keys: pd.Series, cap: str) -> pd.DataFrame:
-    """Non-blank keys (a key is "tag:value"; a blank value leaves just the tag)."""
-    keys = keys[(keys != "") & ~keys.str.endswith(":")]
-    return pd.DataFrame({"pos": keys.index.to_numpy(), "key": keys.to_numpy(), "cap": cap})
+# Each key is one int64: its kind in the high bits, a code of its value in the low ones (codes
+# of one kind share the sides' combined value space, so equal keys are equal values).
+KINDS = (
+    "date_of_birth",
+    "tax_number",
+    "email",
+    "phone",
+    "code",
+    "address",
+    "name",
+    "start",
+    "end",
+    "words",
+)
+_KIND_SHIFT = 42
+_LETTER_SLOTS = 32  # a name key is (skeleton code, initial): initials are a-z
+
+
+def _through(vocabulary: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per record the entry of ``vocabulary`` (one per distinct value) its code points to;
+    -1 for a blank (code -1)."""
+    return np.append(vocabulary, -1).astype(np.int64)[codes]
+
+
+def _coded_strings(strings: list[str]) -> np.ndarray:
+    """Per distinct value the code of its key string; -1 for no key ("")."""
+    codes, uniques = pd.factorize(np.array(strings, dtype=object))
+    blank = np.flatnonzero(uniques == "")
+    return np.where(codes == blank[0], -1, codes) if len(blank) else codes
+
+
+def _name_vocabulary(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct given/family name: its skeleton's code and its initial (0-25)."""
+    skeletons = _coded_strings([skeleton(name) for name in names])
+    initials = np.array([ord(name[0]) - ord("a") for name in names], dtype=np.int64)
+    return skeletons, initials
+
+
+def _org_vocabulary(forms: np.ndarray, reordered: bool) -> list[np.ndarray]:
+    """Per distinct whole name: codes of its first and last ``KEY_CHARS`` letters without
+    spaces, and with ``reordered`` of the first ``KEY_CHARS`` of its sorted words; -1 for a
+    name under three letters."""
+    joined = [form.replace(" ", "") for form in forms]
+    short = np.array([len(text) < 3 for text in joined], dtype=bool)
+    parts = [[text[:KEY_CHARS] for text in joined], [text[-KEY_CHARS:] for text in joined]]
+    if reordered:
+        parts.append(["".join(sorted(form.split()))[:KEY_CHARS] for form in forms])
+    out = [np.where(short, -1, _coded_strings(part)) for part in parts]
+    return out
 
 
 def keys(
@@ -37,40 +81,47 @@ def keys(
     person the way it lists an organisation) people get the whole-name keys too. ``only`` (a
     mask) keys just those records."""
     positions = np.arange(p.n) if only is None else np.flatnonzero(only)
+    found: list[tuple[np.ndarray, np.ndarray, int]] = []
 
-    def _values(p: Prepared, name: str) -> pd.Series:
-        return pd.Series(p.column(name)[positions], index=positions, dtype=object)
+    def add(kind: str, value: np.ndarray, usable: np.ndarray, cap: int) -> None:
+        keep = usable & (value >= 0)
+        key = (np.int64(KINDS.index(kind)) << _KIND_SHIFT) + value[keep]
+        found.append((positions[keep], key, cap))
 
-    out = []
+    def codes(name: str) -> np.ndarray:
+        return p.codes[name][positions].astype(np.int64)
+
+    everyone = np.ones(len(positions), dtype=bool)
     for name in IDENTIFIER_KEYS:
-        out.append(_rows(name[:1] + ":" + _values(p, name), "i"))
-    street, postcode = _values(p, "street"), _values(p, "postcode")
-    both = (street != "") & (postcode != "")
-    out.append(_rows(("a:" + street + "|" + postcode).where(both, ""), "i"))
-    person = pd.Series(p.person[positions], index=positions)
-    given, family = _values(p, "given"), _values(p, "family")
-    sk = pd.Series(distinct(pd.concat([given, family])), dtype=object)
-    sk = dict(zip(sk, sk.map(skeleton), strict=True))
-    usable = person & (given != "") & (family != "")
-    out.append(_rows(("n:" + family.map(sk) + "|" + given.str[:1]).where(usable, ""), "n"))
-    out.append(_rows(("n:" + given.map(sk) + "|" + family.str[:1]).where(usable, ""), "n"))
-    forms = _values(p, "org")
-    if not everyone_whole:
-        forms = forms.where(~person, "")
-    joined = forms.str.replace(" ", "", regex=False)
-    named = joined.str.len() >= 3
-    for tag, key in (("o:", joined.str[:KEY_CHARS]), ("s:", joined.str[-KEY_CHARS:])):
-        out.append(_rows((tag + key).where(named, ""), "n"))
-    if everyone_whole:  # reordered words: between systems (one side may sort "Last First")
-        ordered = forms.map(lambda f: "".join(sorted(f.split())))
-        out.append(_rows(("w:" + ordered.str[:KEY_CHARS]).where(named, ""), "n"))
-    rows = pd.concat(out, ignore_index=True)
+        add(name, codes(name), everyone, MAX_SHARED)
+    street, postcode = codes("street"), codes("postcode")
+    address = street * (len(p.values["postcode"]) + 1) + postcode
+    add("address", address, (street >= 0) & (postcode >= 0), MAX_SHARED)
+    person = p.person[positions]
+    given, family = codes("given"), codes("family")
+    skeletons, initials = _name_vocabulary(p.values["given"])
+    usable = person & (given >= 0) & (family >= 0)
+    for one, other in ((family, given), (given, family)):  # both ways round: swapped names
+        value = _through(skeletons, one) * _LETTER_SLOTS + _through(initials, other)
+        add("name", value, usable, MAX_NAME_BLOCK)
+    whole = everyone if everyone_whole else ~person
+    org = codes("org")
+    vocabularies = _org_vocabulary(p.values["org"], everyone_whole)
+    for kind, vocabulary in zip(("start", "end", "words"), vocabularies, strict=False):
+        add(kind, _through(vocabulary, org), whole, MAX_NAME_BLOCK)
+    rows = pd.DataFrame(
+        {
+            "pos": np.concatenate([f[0] for f in found]),
+            "key": np.concatenate([f[1] for f in found]),
+            "cap": np.concatenate([np.full(len(f[0]), f[2]) for f in found]),
+        }
+    )
     return rows.drop_duplicates(["pos", "key"])
 
 
 def _coded(*sides: pd.DataFrame) -> list[pd.DataFrame]:
-    """The sides' key strings as one integer code space (cheaper to group and join on)."""
-    codes, _ = pd.factorize(pd.concat([side["key"] for side in sides], ignore_index=True))
+    """The sides' keys as one dense code space (cheaper to count and join on)."""
+    codes, _ = pd.factorize(np.concatenate([side["key"].to_numpy() for side in sides]))
     out, start = [], 0
     for side in sides:
         out.append(
@@ -78,7 +129,7 @@ def _coded(*sides: pd.DataFrame) -> list[pd.DataFrame]:
                 {
                     "key": codes[start : start + len(side)],
                     "pos": side["pos"].to_numpy(),
-                    "cap": np.where(side["cap"].to_numpy() == "i", MAX_SHARED, MAX_NAME_BLOCK),
+                    "cap": side["cap"].to_numpy(),
                 }
             )
         )
