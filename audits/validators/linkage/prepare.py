@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from audits.validators.names import (
-    ORGANISATION_WORDS,
     TITLE_RE,
+    is_organisation,
     match_name,
     normalise_name,
     parse_individual,
@@ -201,7 +201,7 @@ def _person(name: str, first: str, last: str, structure: str) -> tuple[str, str,
     individual or sole trader): its first and last name fields when filled in (a company's first
     and last name are its contact person, so they are not used for organisations), else the name
     read as "First [Middle] Last" or "Last, First"."""
-    if ORGANISATION_WORDS.search(name):
+    if is_organisation(name):
         return "", "", ""
     structure = structure.casefold()
     if structure and not _INDIVIDUAL_STRUCTURE.search(structure):
