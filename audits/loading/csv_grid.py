@@ -121,13 +121,35 @@ def _field_counts(
     # of every row, without keeping any values.
     # strict: an unclosed quote would otherwise swallow the rest of the file into one cell.
     try:
-        counts = np.fromiter(
-            map(len, csv.reader(_lines(body), delimiter=delimiter, strict=True)),
-            dtype=np.int64,
-        )
+        lines = _lines(body)
+        counts = _plain_counts(lines, delimiter)
+        if counts is None:
+            counts = np.fromiter(
+                map(len, csv.reader(lines, delimiter=delimiter, strict=True)), dtype=np.int64
+            )
     except csv.Error as exc:
         row = header_row + 1 + _records_before_error(body, delimiter)
         raise unreadable(filename, row, str(exc)) from None
+    return counts
+
+
+def _plain_counts(lines: list[str], delimiter: str) -> np.ndarray | None:
+    """Fields per record without the csv module when every record is one line: a line with no
+    quote, carriage return (but a final one) or NUL has its delimiters plus one fields (an empty
+    line none); the few lines with quotes are read by ``csv``. None when a quoted field may span
+    lines (an odd number of quotes on a line), for the csv module to read the whole body."""
+    quoted = [k for k, line in enumerate(lines) if '"' in line]
+    if any(lines[k].count('"') % 2 for k in quoted):
+        return None
+    plain = [line[:-1] if line.endswith("\r") else line for line in lines]
+    if any("\r" in line or "\0" in line for line in plain):
+        return None
+    counts = np.fromiter(
+        (line.count(delimiter) + 1 if line else 0 for line in plain), dtype=np.int64
+    )
+    if quoted:
+        reader = csv.reader([lines[k] for k in quoted], delimiter=delimiter, strict=True)
+        counts[quoted] = [len(record) for record in reader]
     return counts
 
 

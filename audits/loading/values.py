@@ -30,8 +30,28 @@ _SERIAL_RE = r"\d{5}(?:\.\d+)?"
 _NUMBER_RE = r"\s*(?P<sign>[-+]?)\s*[$£€]?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d*)?\s*"
 
 
+# Below this share of distinct values a column is parsed once per distinct value and spread
+# back (a 1.6-million-row invoice export has a few thousand dates and amounts).
+REPEATED = 0.5
+
+
+def _per_distinct(values: pd.Series, parse) -> tuple[pd.Series, np.ndarray]:
+    """``parse`` (column -> (column, mask)) on the column's distinct values, spread back."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    if len(uniques) > REPEATED * len(values):
+        return parse(values)
+    got, bad = parse(pd.Series(uniques, dtype=values.dtype))
+    out = pd.Series(got.to_numpy(dtype=object)[codes], index=values.index, dtype=values.dtype)
+    return out, np.asarray(bad, dtype=bool)[codes]
+
+
 def parse_dates(values: pd.Series, date_order: str) -> tuple[pd.Series, np.ndarray]:
-    """Dates -> "YYYY-MM-DD", one vectorised pass per accepted format; the rest kept as typed."""
+    """Dates -> "YYYY-MM-DD", one vectorised pass per accepted format over the distinct values;
+    the rest kept as typed."""
+    return _per_distinct(values, lambda column: _parse_dates(column, date_order))
+
+
+def _parse_dates(values: pd.Series, date_order: str) -> tuple[pd.Series, np.ndarray]:
     text = values.str.strip()
     todo = np.array(text.ne("").to_numpy(), dtype=bool)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
@@ -79,7 +99,12 @@ def _parse_serials(text: pd.Series, index: pd.Index, todo: np.ndarray, parsed: p
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """ "1,234.50" -> "1234.50", "$2,400" -> "2400"; anything else non-blank is kept and reported."""
+    """ "1,234.50" -> "1234.50", "$2,400" -> "2400"; anything else non-blank is kept and reported
+    (once per distinct value)."""
+    return _per_distinct(values, _parse_numbers)
+
+
+def _parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     filled = np.array(values.ne("").to_numpy(), dtype=bool)
     if filled.any():
         filled[filled] = ~values[filled].str.isspace().to_numpy(dtype=bool)

@@ -3,7 +3,13 @@
 Pure pandas: no Django, no database. Each test pins the exact outcome (code, words, rows, values).
 """
 
+import csv
+
+import pytest
+
 from audits.loading import load_bytes
+from audits.loading.csv_grid import _field_counts, _lines
+from audits.loading.limits import LoadLimits
 from tests.audits.loading.helpers import CLIENTS, refused
 
 RAGGED = CLIENTS + (
@@ -52,3 +58,18 @@ def test_it_refuses_an_unclosed_quote_that_would_swallow_the_rest():
     error = refused(data, accept_bad_rows=True)
     assert error.code == "bad_rows"
     assert error.message.startswith("clients.csv could not be read from row 3 on")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'a,b,c\n"Smith, Jo",2,3\n\nx,,\n',  # a quoted delimiter, a blank line, empty fields
+        'a,b\r\n"x ""y""",z\r\n\r\nlast,row\r\n',  # CRLF, escaped quotes
+        'a,"multi\nline",c\nd,e,f\n',  # a quoted field over two lines: the csv module reads all
+        "one\n",
+    ],
+)
+def test_field_counts_agree_with_the_csv_module(body):
+    expected = [len(r) for r in csv.reader(_lines(body), strict=True)]
+    got = _field_counts(body, ",", 1, "clients.csv", LoadLimits())
+    assert got.tolist() == expected

@@ -6,7 +6,10 @@ Pure pandas: no Django, no database. Each test pins the exact outcome (code, wor
 
 from datetime import datetime
 
+import pandas as pd
+
 from audits.loading import load_bytes
+from audits.loading.values import parse_dates, parse_numbers
 from tests.audits.loading.helpers import CLIENTS, xlsx
 
 
@@ -107,3 +110,17 @@ def test_it_drops_blank_rows_but_keeps_true_row_numbers():
     data = CLIENTS + b"\r\n,,\r\n  , ,\r\nBob,b@x.com,Company\r\n"
     df = load_bytes(data, "c.csv").table.df
     assert df[["name", "_row"]].values.tolist() == [["Jane Smith", 2], ["Bob", 6]]
+
+
+def test_repeated_values_are_read_once_each_with_the_same_outcome_as_one_by_one():
+    typed = ["03/02/2024", "2024-02-03", "45000", "soon", "", "31/02/2024"] * 5
+    column = pd.Series(typed, dtype="str")
+    dates, bad = parse_dates(column, "dmy")
+    one_by_one = [parse_dates(pd.Series([v] * 1, dtype="str"), "dmy") for v in typed]
+    assert dates.tolist() == [d.iat[0] for d, _ in one_by_one]
+    assert bad.tolist() == [bool(b[0]) for _, b in one_by_one]
+    assert dates.dtype == column.dtype
+    amounts = pd.Series(["$1,200.50", "300", "lots", " "] * 4, dtype="str")
+    numbers, wrong = parse_numbers(amounts)
+    assert numbers.tolist()[:4] == ["1200.50", "300", "lots", " "]
+    assert wrong.tolist()[:4] == [False, False, True, False]
