@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from audits.severity import Severity
@@ -227,6 +228,23 @@ class RunResult:
 
     def summary(self) -> dict[str, Any]:
         return summarise(self.findings)
+
+
+def rows_by_value(values: pd.Series, rows: pd.Series) -> dict[str, list[int]]:
+    """Value as typed -> the spreadsheet rows holding it, in row order, for the non-blank values
+    in first-row order (one sort of the codes, not a group per value)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    start = np.searchsorted(ordered, 0)  # missing cells (code -1) sort first and are left out
+    sorted_rows = rows.to_numpy()[order].tolist()
+    bounds = (np.flatnonzero(np.diff(ordered[start:])) + 1 + start).tolist()
+    starts, ends = [start, *bounds], [*bounds, len(ordered)]
+    return {
+        name: sorted_rows[a:b]
+        for name, a, b in zip(uniques, starts, ends, strict=False)
+        if isinstance(name, str) and name.strip()
+    }
 
 
 def summarise(findings: Iterable[Finding]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from audits.validators.base import Context, Finding, Rule
 from audits.validators.linkage import Linkage, duplicates, evidence, link_within
+from audits.validators.linkage.prepare import Prepared, prepare
 from audits.validators.matching import DISCRIMINATING, identifier_frame
 from audits.validators.names import normalise_series
 
@@ -124,8 +125,14 @@ def same_name_groups(ctx: Context) -> tuple[list[list[int]], list[list[int]]]:
     return ctx.memo("clean_data.same_name", compute)
 
 
+def prepared(ctx: Context) -> Prepared:
+    """The clients prepared for record linkage, once per run (step 13 takes its XPM side from
+    it)."""
+    return ctx.memo("clean_data.prepared", lambda: prepare(clients(ctx)))
+
+
 def linkage(ctx: Context) -> Linkage:
-    return ctx.memo("clean_data.linkage", lambda: link_within(clients(ctx)))
+    return ctx.memo("clean_data.linkage", lambda: link_within(prepared(ctx)))
 
 
 def _identity(ctx: Context) -> np.ndarray:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule
+from audits.validators.base import Context, Finding, Related, Rule, rows_by_value
 from audits.validators.names import strip_internal_codes
 
 WHERE = "XPM → Clients → (the client) → Edit Client"
@@ -46,13 +46,8 @@ def facing_names(ctx: Context) -> dict[str, list[tuple[str, str, tuple[int, ...]
             t = ctx.table(kind)
             if t is None:
                 continue
-            names = t.col(field)
-            rows = t.rows.to_numpy()
-            for name, positions in names.groupby(names, sort=False).indices.items():
-                if name.strip():
-                    out.setdefault(name, []).append(
-                        (t.file, where, tuple(int(rows[p]) for p in positions))
-                    )
+            for name, rows in rows_by_value(t.col(field), t.rows).items():
+                out.setdefault(name, []).append((t.file, where, tuple(rows)))
         return out
 
     return ctx.memo("internal_names.facing", compute)

@@ -16,6 +16,7 @@ and reordered words). A candidate must also reach ``NEAR_SIMILARITY``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,29 +46,65 @@ DISCRIMINATING = ("email", "tax_number", "date_of_birth")
 # --- identifiers -------------------------------------------------------------------------------
 
 
-def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each identifier as a comparable key ("" when blank or unusable), vectorised."""
+_NON_DIGIT = re.compile(r"\D")
+_NON_WORD = re.compile(r"\W")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s")
 
-    def col(name: str) -> pd.Series:
-        if name in frame:
-            return frame[name].fillna("").astype(str).str.strip()
-        return pd.Series("", index=frame.index, dtype=object)
 
-    out = pd.DataFrame(index=frame.index)
-    email = col("email").str.casefold()
-    out["email"] = email.where(email.str.contains("@", regex=False), "")
-    digits = col("phone").str.replace(r"\D", "", regex=True)
+def _email(text: str) -> str:
+    folded = text.casefold()
+    return folded if "@" in folded else ""
+
+
+def _phone(text: str) -> str:
+    digits = _NON_DIGIT.sub("", text)
     # The last 9 digits: "+61 2 9999 1234" and "(02) 9999 1234" are one number.
-    out["phone"] = digits.str[-9:].where(digits.str.len() >= 8, "")
-    tax = col("tax_number").str.replace(r"\W", "", regex=True).str.casefold()
-    placeholder = tax.str.fullmatch(r"(.)\1*")  # "000000000", "999999999"
-    out["tax_number"] = tax.where((tax.str.len() >= 5) & ~placeholder, "")
-    out["date_of_birth"] = col("date_of_birth")
-    street = col("address").str.casefold().str.replace(r"[^\w\s]", " ", regex=True)
-    street = street.str.split().map(lambda ws: " ".join(STREET_WORDS.get(w, w) for w in ws))
-    postcode = col("postcode").str.replace(r"\s", "", regex=True).str.casefold()
-    out["street"] = (street + "|" + postcode).where((street != "") & (postcode != ""), "")
-    return out
+    return digits[-9:] if len(digits) >= 8 else ""
+
+
+def _tax_number(text: str) -> str:
+    tax = _NON_WORD.sub("", text).casefold()
+    # "000000000", "999999999" are placeholders
+    return tax if len(tax) >= 5 and len(set(tax)) > 1 else ""
+
+
+def _street(text: str) -> str:
+    words = _PUNCTUATION.sub(" ", text.casefold()).split()
+    return " ".join(STREET_WORDS.get(w, w) for w in words)
+
+
+def _postcode(text: str) -> str:
+    return _SPACE.sub("", text).casefold()
+
+
+def _each_distinct(frame: pd.DataFrame, name: str, normalise=str) -> np.ndarray:
+    """``normalise`` of the column's values (trimmed; "" when absent), once per distinct value."""
+    if name not in frame:
+        return np.full(len(frame), "", dtype=object)
+    codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object), use_na_sentinel=False)
+    done = [normalise(u.strip()) if isinstance(u, str) else "" for u in uniques]
+    return np.array(done, dtype=object)[codes]
+
+
+def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each identifier as a comparable key ("" when blank or unusable), once per distinct
+    value."""
+    street, postcode = (
+        _each_distinct(frame, "address", _street),
+        _each_distinct(frame, "postcode", _postcode),
+    )
+    both = (street != "") & (postcode != "")
+    columns = {
+        "email": _each_distinct(frame, "email", _email),
+        "phone": _each_distinct(frame, "phone", _phone),
+        "tax_number": _each_distinct(frame, "tax_number", _tax_number),
+        "date_of_birth": _each_distinct(frame, "date_of_birth"),
+        "street": np.where(both, street + "|" + postcode, ""),
+    }
+    return pd.DataFrame(
+        {k: pd.Series(v, index=frame.index, dtype="str") for k, v in columns.items()}
+    )
 
 
 def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, Table
+from audits.validators.base import Context, Finding, Related, Rule, Table, rows_by_value
 from audits.validators.clean_data import FIELDS as CLIENT_FIELDS
-from audits.validators.clean_data import clients, group_evidence, same_name_groups
+from audits.validators.clean_data import clients, group_evidence, prepared, same_name_groups
 from audits.validators.linkage.crossing import pair_up
-from audits.validators.linkage.prepare import prepare
+from audits.validators.linkage.prepare import prepare, renamed
 from audits.validators.matching import near_matches
 from audits.validators.names import parse_individual, proper_case, strip_internal_codes
 
@@ -35,16 +35,7 @@ IGNITION_WHERE = "Ignition → Clients → (the client) → Edit"
 
 def _names(table: Table, field: str) -> dict[str, list[int]]:
     """Name as typed -> its spreadsheet rows (blank names left out), in first-row order."""
-    codes, uniques = pd.factorize(table.col(field).to_numpy(dtype=object))
-    order = np.argsort(codes, kind="stable")
-    rows = table.rows.to_numpy()[order]
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    groups = np.split(rows, bounds) if len(rows) else []
-    return {
-        name: group.tolist()
-        for name, group in zip(uniques, groups, strict=True)
-        if str(name).strip()
-    }
+    return rows_by_value(table.col(field), table.rows)
 
 
 ACRONYM_LETTERS = 4  # "KPMG", "ABC": a word this short in capitals is a name, not shouting
@@ -112,20 +103,26 @@ FIELDS_OF = {
 def _records(ctx: Context, kind: str):
     """Each distinct name's first row of ``kind`` as a linkage frame (the name without its
     internal code), its spreadsheet rows, and the frame prepared for linkage: once per run,
-    shared by C13.E001 and C13.E005."""
+    shared by C13.E001 and C13.E005. XPM's clients are taken from step 5's preparation, with
+    only the names that lose an internal code prepared again."""
 
     def compute():
         table = ctx.table(kind)
         key, *fields = FIELDS_OF[kind]
-        frame = pd.DataFrame({key: table.col(key), "_row": table.rows})
+        frame = pd.DataFrame({key: table.col(key), "_row": table.rows}).reset_index(drop=True)
         for name in fields:
-            frame[name] = table.col(name)
+            frame[name] = table.col(name).reset_index(drop=True)
         frame = frame[frame[key].str.strip() != ""].drop_duplicates(key)
+        positions = frame.index.to_numpy()  # positions in the table, as step 5 prepared it
         # Ignition's contact email is the client's email as far as matching goes.
         frame = frame.rename(columns={key: "typed", "contact_email": "email"})
         frame = frame.reset_index(drop=True)
         frame["name"] = strip_internal_codes(frame["typed"])
-        return frame, frame["_row"].to_numpy(), prepare(frame)
+        if kind != "xpm_clients":
+            return frame, frame["_row"].to_numpy(), prepare(frame)
+        changed = np.flatnonzero((frame["name"] != frame["typed"]).to_numpy(dtype=bool))
+        taken = prepared(ctx).take(positions)
+        return frame, frame["_row"].to_numpy(), renamed(taken, changed, frame.iloc[changed])
 
     return ctx.memo(f"name_parity.records.{kind}", compute)
 

@@ -32,8 +32,9 @@ class Linkage:
         self.a, self.b, self.model, self.scored = a, b, model, scored
 
 
-def link_within(frame: pd.DataFrame) -> Linkage:
-    p = prepare(frame)
+def link_within(frame: pd.DataFrame | Prepared) -> Linkage:
+    """Pairs within one list (a frame, or the list already prepared and cached by the caller)."""
+    p = frame if isinstance(frame, Prepared) else prepare(frame)
     model = Model(p, p, within=True)
     i, j = blocking.within(p)
     return Linkage(p, p, model, model.score(i, j))

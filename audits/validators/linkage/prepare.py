@@ -75,6 +75,11 @@ class Prepared:
         code = self.codes[name][position]
         return "" if code < 0 else str(self.values[name][code])
 
+    def take(self, positions: np.ndarray) -> Prepared:
+        """The records at ``positions``, in the same value space."""
+        codes = {name: codes[positions] for name, codes in self.codes.items()}
+        return Prepared(len(positions), codes, dict(self.values), self.person[positions])
+
     def column(self, name: str) -> np.ndarray:
         """The normalised values per record ("" when blank)."""
         values = np.append(self.values[name], "").astype(object)
@@ -268,6 +273,26 @@ def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         codes = np.where(codes > blank[0], codes - 1, codes)
         uniques = np.delete(uniques, blank[0])
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+def renamed(p: Prepared, positions: np.ndarray, names: pd.DataFrame) -> Prepared:
+    """``p`` with the records at ``positions`` prepared again from ``names`` (their rows with a
+    different name; the other fields unchanged): what step 13 does to the names it compares
+    without their internal code. ``p``'s values keep their codes; new values are added."""
+    if not len(positions):
+        return p
+    again = prepare(names)
+    out = Prepared(p.n, dict(p.codes), dict(p.values), p.person.copy())
+    out.person[positions] = again.person
+    for space in (("given", "family"), ("joined",), ("org",), ("normal",)):
+        known = p.values[space[0]]
+        codes, values = _factorise(np.concatenate([known, again.values[space[0]]]))
+        lookup = np.append(codes[len(known) :], -1).astype(np.int32)
+        for name in space:
+            out.codes[name] = p.codes[name].copy()
+            out.codes[name][positions] = lookup[again.codes[name]]
+            out.values[name] = values
+    return out
 
 
 def combine(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
