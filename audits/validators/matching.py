@@ -82,9 +82,9 @@ def _each_distinct(frame: pd.DataFrame, name: str, normalise=str) -> np.ndarray:
     """``normalise`` of the column's values (trimmed; "" when absent), once per distinct value."""
     if name not in frame:
         return np.full(len(frame), "", dtype=object)
-    codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object), use_na_sentinel=False)
+    codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))  # missing: -1
     done = [normalise(u.strip()) if isinstance(u, str) else "" for u in uniques]
-    return np.array(done, dtype=object)[codes]
+    return np.array([*done, ""], dtype=object)[codes]
 
 
 def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -97,12 +97,23 @@ def _strip(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _stripped(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column trimmed ("" for a missing cell or column), once per distinct value."""
+    if name not in frame:
+        return np.full(len(frame), "", dtype=object)
+    codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))
+    return np.array([_strip(u) for u in uniques] + [""], dtype=object)[codes]
+
+
 def _coded(raw: np.ndarray, normalise: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
     """int32 codes of ``normalise`` per record (-1 for blank) and the distinct normalised values,
     computed once per distinct raw value (names, postcodes and dates repeat)."""
     codes, uniques = pd.factorize(raw)  # missing cells get -1
     done = np.empty(len(uniques), dtype=object)
-    done[:] = [normalise(_strip(u)) for u in uniques]
+    try:
+        done[:] = [normalise(u.strip()) for u in uniques]
+    except AttributeError:  # a cell that is not text
+        done[:] = [normalise(_strip(u)) for u in uniques]
     recoded, values = _factorise(done)
     return np.append(recoded, np.int32(-1))[codes], values
 
@@ -226,8 +237,10 @@ def _names(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """given / family (letters only, first given name) and ``joined`` (all given names and the
     family name) for people, "" for the rest; ``org``, the whole name in its ``match_name`` form,
     for everyone (what a person and an organisation are compared on)."""
-    columns = [_raw(frame, c) for c in ("name", "first_name", "last_name", "business_structure")]
-    people = [_person(*map(_strip, row)) for row in zip(*columns, strict=True)]
+    columns = [
+        _stripped(frame, c) for c in ("name", "first_name", "last_name", "business_structure")
+    ]
+    people = [_person(*row) for row in zip(*columns, strict=True)]
     given, family, joined = (np.array(part, dtype=object) for part in zip(*people, strict=True))
     return {"given": given, "family": family, "joined": joined}
 
