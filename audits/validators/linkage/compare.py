@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Prefix
 
 from audits.validators.linkage.prepare import Prepared
 from audits.validators.linkage.sounds import skeleton
@@ -45,34 +46,57 @@ def _per_value_pair(
 ) -> np.ndarray:
     """``measure`` over the distinct (value, value) pairs among ``ci``/``cj`` (codes >= 0),
     spread back to every pair."""
+    return _per_code_pair(
+        ci, cj, len(values), lambda ui, uj: measure(list(values[ui]), list(values[uj]))
+    )
+
+
+def _per_code_pair(
+    ci: np.ndarray,
+    cj: np.ndarray,
+    size: int,
+    measure: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """``measure`` over the distinct (code, code) pairs among ``ci``/``cj`` (codes >= 0 into a
+    value space of ``size``), spread back to every pair."""
     if len(ci) == 0:
         return np.zeros(0)
-    key = ci.astype(np.int64) * (len(values) + 1) + cj.astype(np.int64)
-    unique, back = np.unique(key, return_inverse=True)
-    ui, uj = unique // (len(values) + 1), unique % (len(values) + 1)
-    return np.asarray(measure(list(values[ui]), list(values[uj])))[back]
+    key = ci.astype(np.int64) * (size + 1) + cj.astype(np.int64)
+    back, unique = pd.factorize(key)  # hashing, cheaper than sorting a million keys
+    return np.asarray(measure(unique // (size + 1), unique % (size + 1)))[back]
 
 
 def _jw(x: list, y: list) -> np.ndarray:
     return process.cpdist(x, y, scorer=JaroWinkler.similarity, workers=-1)
 
 
-def _edits(x: list, y: list) -> np.ndarray:
-    return process.cpdist(x, y, scorer=DamerauLevenshtein.distance, workers=-1)
+def _edits(x: list, y: list, most: int) -> np.ndarray:
+    """Damerau-Levenshtein edits, counted up to ``most`` (more reads as ``most`` + 1)."""
+    return process.cpdist(x, y, scorer=DamerauLevenshtein.distance, score_cutoff=most, workers=-1)
 
 
-def _name_levels(x: list, y: list) -> np.ndarray:
-    """Levels 1-3 for differing name parts (see ``name_part``)."""
+def _involved(size: int, ui: np.ndarray, uj: np.ndarray):
+    """The distinct codes among ``ui`` and ``uj`` (codes into a value space of ``size``), and
+    where each of ``ui`` and ``uj`` sits among them."""
+    involved = pd.unique(np.concatenate([ui, uj]))
+    where = np.empty(size, dtype=np.int64)
+    where[involved] = np.arange(len(involved))
+    return involved, where[ui], where[uj]
+
+
+def _name_levels(values: np.ndarray, ui: np.ndarray, uj: np.ndarray) -> np.ndarray:
+    """Levels 1-3 for differing name parts (see ``name_part``), for value codes ``ui``/``uj``."""
+    x, y = list(values[ui]), list(values[uj])
     jw = _jw(x, y)
-    alike = np.array(
-        [
-            jw_ >= ALIKE_JW
-            or (min(len(p), len(q)) >= SHORT_FORM and (p.startswith(q) or q.startswith(p)))
-            or skeleton(p) == skeleton(q)
-            for p, q, jw_ in zip(x, y, jw, strict=True)
-        ],
-        dtype=bool,
-    )
+    # Skeletons and lengths once per distinct name involved, not once per pair.
+    involved, where_i, where_j = _involved(len(values), ui, uj)
+    sounds, _ = pd.factorize(np.array([skeleton(v) for v in values[involved]], dtype=object))
+    length = np.array([len(v) for v in values[involved]])
+    shortest = np.minimum(length[where_i], length[where_j])
+    # One name the start of the other ("Matt"/"Matthew"): their common start is the shorter.
+    prefix = process.cpdist(x, y, scorer=Prefix.similarity, workers=-1)
+    short_form = (shortest >= SHORT_FORM) & (prefix == shortest)
+    alike = (jw >= ALIKE_JW) | short_form | (sounds[where_i] == sounds[where_j])
     return np.where(jw >= CLOSE_JW, 1, np.where(alike, 2, 3))
 
 
@@ -86,7 +110,10 @@ def name_part(a: Prepared, b: Prepared, part_a: str, part_b: str, i, j) -> np.nd
     level[both & (ci == cj)] = 0
     rest = np.flatnonzero(both & (ci != cj))
     if len(rest):
-        level[rest] = _per_value_pair(a.values["given"], ci[rest], cj[rest], _name_levels)
+        values = a.values["given"]
+        level[rest] = _per_code_pair(
+            ci[rest], cj[rest], len(values), lambda ui, uj: _name_levels(values, ui, uj)
+        )
     return level
 
 
@@ -121,7 +148,7 @@ def _org_levels(x: list, y: list) -> np.ndarray:
     spaced = process.cpdist(x, y, scorer=fuzz.token_sort_ratio, workers=-1)
     xj, yj = [v.replace(" ", "") for v in x], [v.replace(" ", "") for v in y]
     score = np.maximum(spaced, process.cpdist(xj, yj, scorer=fuzz.ratio, workers=-1))
-    slip = process.cpdist(xj, yj, scorer=DamerauLevenshtein.distance, workers=-1) <= 1
+    slip = _edits(xj, yj, 1) <= 1
     close = slip | (score >= ORG_CLOSE)
     level = np.where(close, 1, np.where(score >= ORG_ALIKE, 2, 3))
     for k in np.flatnonzero((level == 3) & (score >= ADDED_WORD_SCORE)):
@@ -147,7 +174,9 @@ def identifier(a: Prepared, b: Prepared, name: str, i, j, *, slips: int) -> np.n
     level[same] = 0
     rest = np.flatnonzero(both & ~same)
     if len(rest):
-        edits = _per_value_pair(a.values[name], ci[rest], cj[rest], _edits)
+        edits = _per_value_pair(
+            a.values[name], ci[rest], cj[rest], lambda x, y: _edits(x, y, slips)
+        )
         level[rest] = np.minimum(edits, slips + 1)
     return level
 
@@ -191,7 +220,10 @@ def address(a: Prepared, b: Prepared, i, j) -> np.ndarray:
     st[both & (ci == cj)] = 0
     rest = np.flatnonzero(both & (ci != cj))
     if len(rest):
-        score = _per_value_pair(a.values["street"], ci[rest], cj[rest], _street_score)
+        values = a.values["street"]
+        score = _per_code_pair(
+            ci[rest], cj[rest], len(values), lambda ui, uj: _street_score(values, ui, uj)
+        )
         st[rest] = np.where(score >= ORG_ALIKE, 1, 2)
     level = np.full(len(i), 3, dtype=np.int8)
     same_one = (pc == 0) | (st == 0)
@@ -202,11 +234,13 @@ def address(a: Prepared, b: Prepared, i, j) -> np.ndarray:
     return level
 
 
-def _street_score(x: list, y: list) -> np.ndarray:
+def _street_score(values: np.ndarray, ui: np.ndarray, uj: np.ndarray) -> np.ndarray:
+    x, y = list(values[ui]), list(values[uj])
     score = process.cpdist(x, y, scorer=fuzz.ratio, workers=-1)
-    numbered = np.flatnonzero(
-        [p[:1].isdigit() != q[:1].isdigit() for p, q in zip(x, y, strict=True)]
-    )
+    # Pairs where one street starts with a house number and the other does not.
+    involved, where_i, where_j = _involved(len(values), ui, uj)
+    numbered_value = np.array([v[:1].isdigit() for v in values[involved]], dtype=bool)
+    numbered = np.flatnonzero(numbered_value[where_i] != numbered_value[where_j])
     if len(numbered):
         digits = "0123456789 "
         bare_x = [x[k].lstrip(digits) for k in numbered]
