@@ -318,7 +318,16 @@ INTERNAL_CODE_PATTERNS = (
 )
 
 
+# Something every pattern above needs (a digit, a bracket, "zz"/"xx", a marker word): a name
+# without any of them has no code, and only its spacing and edge punctuation are tidied.
+_MAYBE_CODE = re.compile(
+    r"\d|[(\[{]|zz|xx|old|archived|inactive|do\s+not\s+use|dnu|duplicate", re.IGNORECASE
+)
+
+
 def _strip(text: str) -> str:
+    if not _MAYBE_CODE.search(text):
+        return " ".join(text.split()).strip(" -–—:|_")
     for _ in range(3):  # "zz 1478 Blue Bell (old)" needs more than one pass
         before = text
         for pattern in INTERNAL_CODE_PATTERNS:
