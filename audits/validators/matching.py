@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -126,34 +127,56 @@ def name_similarity(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
 def _name_keys(forms: pd.Series) -> pd.DataFrame:
     """(position, key) rows: the first and last letters of the name without spaces, and the first
     letters of its sorted words."""
-    forms = forms[forms.str.strip() != ""]
-    joined = forms.str.replace(" ", "", regex=False)
-    ordered = forms.str.split().map(lambda ws: "".join(sorted(ws)))
-    keys = pd.concat(
-        [
-            "p:" + joined.str[:KEY_CHARS],
-            "s:" + joined.str[-KEY_CHARS:],
-            "o:" + ordered.str[:KEY_CHARS],
-        ]
-    )
-    return pd.DataFrame({"pos": keys.index, "key": keys.to_numpy()}).drop_duplicates()
+    positions, keys = [], []
+    for position, form in zip(forms.index, forms.to_numpy(dtype=object), strict=True):
+        if not form.strip():
+            continue
+        joined = form.replace(" ", "")
+        ordered = "".join(sorted(form.split()))
+        for key in (
+            "p:" + joined[:KEY_CHARS],
+            "s:" + joined[-KEY_CHARS:],
+            "o:" + ordered[:KEY_CHARS],
+        ):
+            positions.append(position)
+            keys.append(key)
+    return pd.DataFrame({"pos": positions, "key": keys}).drop_duplicates()
 
 
-def near_matches(names: Sequence[str], candidates: Sequence[str]) -> dict[str, str]:
+@dataclass
+class NamePool:
+    """The candidates of ``near_matches``, indexed once: a list compared against several times
+    (every XPM client name, for both Xero and Ignition) is prepared once."""
+
+    names: list[str]
+    by_normal: dict[str, str]
+    forms: pd.Series
+    keys: pd.DataFrame
+    key_sizes: pd.Series
+
+
+def name_pool(candidates: Sequence[str]) -> NamePool:
+    names = list(dict.fromkeys(c for c in candidates if c.strip()))
+    by_normal: dict[str, str] = {}
+    for candidate in names:
+        by_normal.setdefault(normalise_name(candidate), candidate)
+    forms = match_series(pd.Series(names, dtype=object))
+    keys = _name_keys(forms)
+    return NamePool(names, by_normal, forms, keys, keys["key"].value_counts())
+
+
+def near_matches(names: Sequence[str], candidates: Sequence[str] | NamePool) -> dict[str, str]:
     """For each name: the candidate it nearly matches (equal after normalisation first, else the
     most similar candidate sharing a name key with similarity >= ``NEAR_SIMILARITY``; ties go to
     the candidate listed first). Names with neither are left out."""
     names = list(dict.fromkeys(n for n in names if n.strip()))
-    pool = list(dict.fromkeys(c for c in candidates if c.strip()))
-    if not names or not pool:
+    pool = candidates if isinstance(candidates, NamePool) else name_pool(candidates)
+    if not names or not pool.names:
         return {}
-    by_normal: dict[str, str] = {}
-    for candidate in pool:
-        by_normal.setdefault(normalise_name(candidate), candidate)
     found: dict[str, str] = {}
     leftovers = []
     for name in names:
-        partner = by_normal.get(normalise_name(name))
+        partner = pool.by_normal.get(normalise_name(name))
         if partner is not None:
             found[name] = partner
         else:
@@ -161,21 +184,20 @@ def near_matches(names: Sequence[str], candidates: Sequence[str]) -> dict[str, s
     if not leftovers:
         return found
     left_forms = match_series(pd.Series(leftovers, dtype=object))
-    pool_forms = match_series(pd.Series(pool, dtype=object))
-    left_keys, pool_keys = _name_keys(left_forms), _name_keys(pool_forms)
+    left_keys = _name_keys(left_forms)
     # Skip a key whose block would cost more pairs than it is worth; other keys still apply.
     left_size = left_keys.groupby("key")["pos"].transform("size")
-    pairs = left_size * left_keys["key"].map(pool_keys["key"].value_counts()).fillna(0)
+    pairs = left_size * left_keys["key"].map(pool.key_sizes).fillna(0)
     left_keys = left_keys[(pairs > 0) & (pairs <= NEAR_MAX_PAIRS)]
-    both = left_keys[["pos", "key"]].merge(pool_keys, on="key", suffixes=("_l", "_p"))
+    both = left_keys[["pos", "key"]].merge(pool.keys, on="key", suffixes=("_l", "_p"))
     both = both[["pos_l", "pos_p"]].drop_duplicates()
     if both.empty:
         return found
     li, pi = both["pos_l"].to_numpy(), both["pos_p"].to_numpy()
-    scores = name_similarity(left_forms.to_numpy()[li], pool_forms.to_numpy()[pi])
+    scores = name_similarity(left_forms.to_numpy()[li], pool.forms.to_numpy()[pi])
     best = pd.DataFrame({"l": li, "p": pi, "score": scores})
     best = best[best["score"] >= NEAR_SIMILARITY]
     best = best.sort_values(["l", "score", "p"], ascending=[True, False, True])
     for left, candidate in best.drop_duplicates("l")[["l", "p"]].itertuples(index=False):
-        found[leftovers[int(left)]] = pool[int(candidate)]
+        found[leftovers[int(left)]] = pool.names[int(candidate)]
     return found

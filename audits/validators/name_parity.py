@@ -25,7 +25,7 @@ from audits.validators.clean_data import FIELDS as CLIENT_FIELDS
 from audits.validators.clean_data import clients, group_evidence, prepared, same_name_groups
 from audits.validators.linkage.crossing import pair_up
 from audits.validators.linkage.prepare import prepare, renamed
-from audits.validators.matching import near_matches
+from audits.validators.matching import NamePool, name_pool, near_matches
 from audits.validators.names import parse_individual, proper_case, strip_internal_codes
 
 XERO_WHERE = "Xero → Contacts → (the contact) → Edit"
@@ -81,7 +81,18 @@ def _stripped(names: list[str]) -> dict[str, str]:
     return dict(zip(names, strip_internal_codes(pd.Series(names, dtype=object)), strict=True))
 
 
-def _near_by_probe(names: list[str], candidates: list[str]) -> dict[str, str]:
+def _names_of(ctx: Context, kind: str) -> dict[str, list[int]]:
+    """``_names`` of a kind's name column, once per run (read-only: shared by the rules)."""
+    return ctx.memo(f"name_parity.names.{kind}", lambda: _names(ctx.table(kind), "name"))
+
+
+def _xpm_pool(ctx: Context) -> NamePool:
+    """Every XPM client name, indexed for ``near_matches`` once (Xero's and Ignition's names
+    are both compared against it)."""
+    return ctx.memo("name_parity.xpm_pool", lambda: name_pool(list(_names_of(ctx, "xpm_clients"))))
+
+
+def _near_by_probe(names: list[str], candidates: list[str] | NamePool) -> dict[str, str]:
     """``near_matches`` where each name is compared without its internal code, if it has one."""
     probes = _stripped(names)
     found = near_matches(list(dict.fromkeys(probes.values())), candidates)
@@ -167,8 +178,7 @@ def _paired(ctx: Context, xpm_names: list[str], xero_names: list[str]):
 
 def parity(ctx: Context) -> dict:
     def compute() -> dict:
-        xpm = _names(ctx.table("xpm_clients"), "name")
-        xero = _names(ctx.table("xero_contacts"), "name")
+        xpm, xero = _names_of(ctx, "xpm_clients"), _names_of(ctx, "xero_contacts")
         xpm_missing = [n for n in xpm if n not in xero]
         xero_missing = [n for n in xero if n not in xpm]
         # Pairs differing only by an internal code, either way round, belong to step 12.
@@ -186,7 +196,7 @@ def parity(ctx: Context) -> dict:
         xpm_near |= _near_by_probe([n for n in left if n not in pairs], right)
         xero_linked = {partner: name for name, (partner, _) in pairs.items()}
         xero_near = xero_linked | _near_by_probe(
-            [n for n in right if n not in xero_linked], list(xpm)
+            [n for n in right if n not in xero_linked], _xpm_pool(ctx)
         )
         return {
             "xpm": xpm,
@@ -287,7 +297,7 @@ class IgnitionNearMatch(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         xpm_t, t = ctx.table("xpm_clients"), ctx.table("ignition_clients")
-        xpm, ignition = _names(xpm_t, "name"), _names(t, "name")
+        xpm, ignition = _names_of(ctx, "xpm_clients"), _names_of(ctx, "ignition_clients")
         missing = [n for n in ignition if n not in xpm]
         # A difference only by an internal code, either way round, is step 12's (C12.E002).
         clean, xpm_clean = _stripped(missing), set(_stripped(list(xpm)).values())
@@ -300,7 +310,7 @@ class IgnitionNearMatch(Rule):
             "same client in Ignition and XPM",
         )
         near = {name: partner for name, (partner, _) in pairs.pairs.items()}
-        near |= _near_by_probe([n for n in missing if n not in near], list(xpm))
+        near |= _near_by_probe([n for n in missing if n not in near], _xpm_pool(ctx))
         for name in missing:
             partner = near.get(name)
             if partner is None:
