@@ -10,6 +10,8 @@ a 01/01/1900 placeholder birth date, 300 "J Smith"s) and is dropped; other keys 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -53,34 +55,71 @@ def _coded_strings(strings: list[str]) -> np.ndarray:
     return np.where(codes == blank[0], -1, codes) if len(blank) else codes
 
 
-def _name_vocabulary(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per distinct given/family name: its skeleton's code and its initial (0-25)."""
-    skeletons = _coded_strings([skeleton(name) for name in names])
-    initials = np.array([ord(name[0]) - ord("a") for name in names], dtype=np.int64)
-    return skeletons, initials
+@dataclass
+class Vocabulary:
+    """Per distinct value of a value space, its key codes (-1 where none or not needed):
+    skeleton and initial of given/family names, and the whole-name keys. Built once for every
+    side keyed together, so their codes agree."""
+
+    skeletons: np.ndarray
+    initials: np.ndarray
+    wholes: list[np.ndarray]
 
 
-def _org_vocabulary(forms: np.ndarray, reordered: bool) -> list[np.ndarray]:
-    """Per distinct whole name: codes of its first and last ``KEY_CHARS`` letters without
-    spaces, and with ``reordered`` of the first ``KEY_CHARS`` of its sorted words; -1 for a
-    name under three letters."""
+def _sparse(size: int, involved: np.ndarray, computed: np.ndarray) -> np.ndarray:
+    out = np.full(size, -1, dtype=np.int64)
+    out[involved] = computed
+    return out
+
+
+def _involved(sides: list[tuple[Prepared, np.ndarray]], *names: str) -> np.ndarray:
+    codes = np.concatenate([p.codes[n][positions] for p, positions in sides for n in names])
+    return pd.unique(codes[codes >= 0])
+
+
+def vocabulary(sides: list[tuple[Prepared, np.ndarray]], reordered: bool) -> Vocabulary:
+    """The keys of the values the records at ``positions`` of each (prepared, positions) side
+    use; the sides share one value space (``prepare.combine``)."""
+    p = sides[0][0]
+    names = _involved(sides, "given", "family")
+    given = p.values["given"][names]
+    skeletons = _coded_strings([skeleton(name) for name in given])
+    initials = np.array([ord(name[0]) - ord("a") for name in given], dtype=np.int64)
+    forms = _involved(sides, "org")
+    size, org_size = len(p.values["given"]), len(p.values["org"])
+    return Vocabulary(
+        _sparse(size, names, skeletons),
+        _sparse(size, names, initials),
+        [_sparse(org_size, forms, w) for w in _org_keys(p.values["org"][forms], reordered)],
+    )
+
+
+def _org_keys(forms: np.ndarray, reordered: bool) -> list[np.ndarray]:
+    """Per whole name: codes of its first and last ``KEY_CHARS`` letters without spaces, and
+    with ``reordered`` of the first ``KEY_CHARS`` of its sorted words; -1 for a name under three
+    letters."""
     joined = [form.replace(" ", "") for form in forms]
     short = np.array([len(text) < 3 for text in joined], dtype=bool)
     parts = [[text[:KEY_CHARS] for text in joined], [text[-KEY_CHARS:] for text in joined]]
     if reordered:
         parts.append(["".join(sorted(form.split()))[:KEY_CHARS] for form in forms])
-    out = [np.where(short, -1, _coded_strings(part)) for part in parts]
-    return out
+    return [np.where(short, -1, _coded_strings(part)) for part in parts]
 
 
 def keys(
-    p: Prepared, *, everyone_whole: bool = False, only: np.ndarray | None = None
+    p: Prepared,
+    *,
+    everyone_whole: bool = False,
+    only: np.ndarray | None = None,
+    words: Vocabulary | None = None,
 ) -> pd.DataFrame:
     """(pos, key, cap) rows, one per key a record has. People get the person keys, the others
     the whole-name keys; with ``everyone_whole`` (between systems, where one side may list a
     person the way it lists an organisation) people get the whole-name keys too. ``only`` (a
-    mask) keys just those records."""
+    mask) keys just those records; ``words`` are the name keys (built for ``p`` alone when not
+    given)."""
     positions = np.arange(p.n) if only is None else np.flatnonzero(only)
+    words = words or vocabulary([(p, positions)], everyone_whole)
     found: list[tuple[np.ndarray, np.ndarray, int]] = []
 
     def add(kind: str, value: np.ndarray, usable: np.ndarray, cap: int) -> None:
@@ -99,16 +138,14 @@ def keys(
     add("address", address, (street >= 0) & (postcode >= 0), MAX_SHARED)
     person = p.person[positions]
     given, family = codes("given"), codes("family")
-    skeletons, initials = _name_vocabulary(p.values["given"])
     usable = person & (given >= 0) & (family >= 0)
     for one, other in ((family, given), (given, family)):  # both ways round: swapped names
-        value = _through(skeletons, one) * _LETTER_SLOTS + _through(initials, other)
+        value = _through(words.skeletons, one) * _LETTER_SLOTS + _through(words.initials, other)
         add("name", value, usable, MAX_NAME_BLOCK)
     whole = everyone if everyone_whole else ~person
     org = codes("org")
-    vocabularies = _org_vocabulary(p.values["org"], everyone_whole)
-    for kind, vocabulary in zip(("start", "end", "words"), vocabularies, strict=False):
-        add(kind, _through(vocabulary, org), whole, MAX_NAME_BLOCK)
+    for kind, vocab in zip(("start", "end", "words"), words.wholes, strict=False):
+        add(kind, _through(vocab, org), whole, MAX_NAME_BLOCK)
     rows = pd.DataFrame(
         {
             "pos": np.concatenate([f[0] for f in found]),
@@ -155,8 +192,14 @@ def between(a: Prepared, b: Prepared, only=None) -> tuple[np.ndarray, np.ndarray
     """Unique (i, j) pairs, i into ``a`` and j into ``b``, sharing a key; with ``only`` (a mask
     per side), records outside the masks neither pair nor count towards a block's size."""
     masks = (None, None) if only is None else only
+    sides = [
+        (p, np.arange(p.n) if m is None else np.flatnonzero(m))
+        for p, m in zip((a, b), masks, strict=True)
+    ]
+    words = vocabulary(sides, reordered=True)
     left, right = _coded(
-        keys(a, everyone_whole=True, only=masks[0]), keys(b, everyone_whole=True, only=masks[1])
+        keys(a, everyone_whole=True, only=masks[0], words=words),
+        keys(b, everyone_whole=True, only=masks[1], words=words),
     )
     left, right = _capped(left)[["key", "pos"]], _capped(right)[["key", "pos"]]
     both = left.merge(right, on="key", suffixes=("_a", "_b"))
