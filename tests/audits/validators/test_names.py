@@ -2,7 +2,10 @@ import pandas as pd
 import pytest
 
 from audits.validators.names import (
+    INTERNAL_CODE_PATTERNS,
+    ORGANISATION_WORDS,
     individual_mask,
+    is_organisation,
     match_name,
     normalise_name,
     normalise_series,
@@ -141,3 +144,49 @@ def test_it_keeps_real_names(name):
 def test_it_strips_a_column_once_per_value():
     names = pd.Series(["zz Blue Bell", "Blue Bell", "zz Blue Bell"])
     assert list(strip_internal_codes(names)) == ["Blue Bell", "Blue Bell", "Blue Bell"]
+
+
+TRICKY_NAMES = [
+    "Smith & Co",
+    "co2 Ltd",
+    "Mc_Co",
+    "co_op",
+    "Andrew Sandford",
+    "Ltd.",
+    "Unit ٣",
+    "ÀND Partners",
+    "Blue Bell -",
+    "-zz Blue Bell",
+    "ZZ_Blue Bell",
+    "Harbourside Physiotherapy Pty Ltd (HSP)",
+    "Blue Bell DO NOT USE",
+    "OLD: Blue Bell",
+    "  Jane   Smith ",
+    "Goldsmith Holdings",
+    "Dnu Nguyen",
+]
+
+
+@pytest.mark.parametrize("name", TRICKY_NAMES)
+def test_organisation_words_by_set_agree_with_the_pattern(name):
+    assert is_organisation(name) == bool(ORGANISATION_WORDS.search(name))
+
+
+def _every_pattern(text: str) -> str:
+    """``strip_internal_code``'s patterns applied without the shortcut for code-free names."""
+    for _ in range(3):
+        before = text
+        for pattern in INTERNAL_CODE_PATTERNS:
+            text = pattern.sub(" ", text)
+        text = " ".join(text.split()).strip(" -–—:|_")
+        if text == before:
+            break
+    return text
+
+
+@pytest.mark.parametrize("name", TRICKY_NAMES)
+def test_the_shortcut_for_code_free_names_changes_no_result(name):
+    expected = _every_pattern(name)
+    if not expected or expected == " ".join(name.split()):
+        expected = name
+    assert strip_internal_code(name) == expected
