@@ -42,6 +42,7 @@ from stdnum.gb import utr, vat
 from stdnum.nz import ird
 
 from audits.validators.base import Context, Finding, Rule, Table
+from audits.validators.names import each_distinct
 
 # The countries a practice can be in (``wizard.models.Country`` offers exactly these), with the
 # words for "a number of that country".
@@ -167,20 +168,24 @@ def _abn(d: np.ndarray) -> np.ndarray:
 
 
 _AU_CHECKS = {8: (_tfn,), 9: (_tfn, _acn), 11: (_abn,)}
+_SEPARATORS_RE = re.compile(SEPARATORS)
+_DIGITS_RE = re.compile(r"\d+")
 
 
 def au_tax_accepted(values: pd.Series) -> np.ndarray:
     """Which values are a valid TFN, ACN or ABN: stdnum's checksums, vectorised (a first pass:
     what it does not accept goes to ``tax_problem``)."""
-    numbers = values.str.replace(SEPARATORS, "", regex=True)
-    lengths = numbers.str.len().to_numpy()
-    digits_only = numbers.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    numbers = np.array([_SEPARATORS_RE.sub("", v) for v in values], dtype=object)
+    lengths = np.fromiter(map(len, numbers), dtype=np.int64, count=len(numbers))
+    digits_only = np.fromiter(
+        (_DIGITS_RE.fullmatch(n) is not None for n in numbers), dtype=bool, count=len(numbers)
+    )
     ok = np.zeros(len(numbers), dtype=bool)
     for length, checks in _AU_CHECKS.items():
         mask = digits_only & (lengths == length)
         if not mask.any():
             continue
-        text = "".join(numbers.to_numpy()[mask]).encode("ascii")
+        text = "".join(numbers[mask]).encode("ascii")
         d = (np.frombuffer(text, dtype=np.uint8).reshape(-1, length) - 48).astype(np.int64)
         ok[mask] = reduce(or_, (check(d) for check in checks))
     return ok
@@ -194,13 +199,22 @@ PLAIN_EMAIL = (
     rf"(?=[^@]{{1,64}}@)(?=.{{3,254}}$){_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}"
 )
 SPECIAL_USE = r"(?:^|[.@])(?:arpa|invalid|local|localhost|onion|test)$"
+_PLAIN_EMAIL_RE = re.compile(PLAIN_EMAIL)
+_SPECIAL_USE_RE = re.compile(SPECIAL_USE)
 
 
 def plain_emails(values: pd.Series) -> np.ndarray:
     """Plain ASCII addresses email_validator is sure to accept (a first pass, never a refusal)."""
-    plain = values.str.fullmatch(PLAIN_EMAIL)
-    odd = values.str.contains("--", regex=False) | values.str.lower().str.contains(SPECIAL_USE)
-    return (plain & ~odd).to_numpy(dtype=bool)
+    return np.fromiter(
+        (
+            _PLAIN_EMAIL_RE.fullmatch(v) is not None
+            and "--" not in v
+            and _SPECIAL_USE_RE.search(v.lower()) is None
+            for v in values
+        ),
+        dtype=bool,
+        count=len(values),
+    )
 
 
 def email_problem(value: str) -> Problem | None:
@@ -261,16 +275,42 @@ def plain_phones(values: pd.Series, region: str) -> np.ndarray:
     meta = PhoneMetadata.metadata_for_region(region)
     if region not in COUNTRIES or meta is None:
         return np.zeros(len(values), dtype=bool)
+    accepted = _plain_phone_check(region)
+    return np.fromiter(map(accepted, values), dtype=bool, count=len(values))
+
+
+_NON_DIGIT_RE = re.compile(r"\D")
+_NATIONAL_START_RE = re.compile(r"0[1-9]")
+_PLAIN_PHONE_RE = re.compile(r"\+?[\d\s().-]+")
+
+
+@lru_cache(maxsize=8)
+def _plain_phone_check(region: str) -> Callable[[str], bool]:
+    """``plain_phones``' test of one value for ``region`` (its patterns compiled once)."""
+    meta = PhoneMetadata.metadata_for_region(region)
     code = str(meta.country_code)
-    plus = values.str.startswith("+")
-    digits = values.str.replace(r"\D", "", regex=True)
-    international = plus & digits.str.startswith(code)
-    national = ~plus & digits.str.match(r"0[1-9]") & ~digits.str.match(meta.international_prefix)
-    nsn = digits.str[len(code) :].where(international, digits.str[1:])
-    international &= ~nsn.str.match(meta.national_prefix_for_parsing)  # parse would strip it
-    candidate = values.str.fullmatch(r"\+?[\d\s().-]+") & (international | national)
-    valid = nsn.where(candidate, "").str.fullmatch(_valid_number_pattern(region))
-    return (candidate & valid).to_numpy(dtype=bool)
+    international_prefix = re.compile(meta.international_prefix)
+    national_prefix = re.compile(meta.national_prefix_for_parsing)
+    valid = re.compile(_valid_number_pattern(region))
+
+    def accepted(value: str) -> bool:
+        plus = value.startswith("+")
+        digits = _NON_DIGIT_RE.sub("", value)
+        international = plus and digits.startswith(code)
+        national = (
+            not plus
+            and _NATIONAL_START_RE.match(digits) is not None
+            and international_prefix.match(digits) is None
+        )
+        nsn = digits[len(code) :] if international else digits[1:]
+        international = international and national_prefix.match(nsn) is None  # parse strips it
+        return (
+            (international or national)
+            and _PLAIN_PHONE_RE.fullmatch(value) is not None
+            and valid.fullmatch(nsn) is not None
+        )
+
+    return accepted
 
 
 _UNPARSED = {
@@ -400,11 +440,11 @@ class IdentifierCheck(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
         country = (ctx.country or "").upper()
-        names = t.col("name").str.strip()
+        names = each_distinct(t.col("name"), str.strip)
         for field in LABELS:
             if not t.has(field):
                 continue
-            values = t.col(field).str.strip()
+            values = each_distinct(t.col(field), str.strip)
             bad = bad_values(field, values, country)
             if not bad:
                 continue
