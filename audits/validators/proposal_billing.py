@@ -124,7 +124,8 @@ def job_keys(ctx: Context) -> JobKeys:
         pairs = pd.DataFrame({"code": codes, "row": rows})
         pairs = pairs[pairs["code"] >= 0].drop_duplicates()  # a job numbered as its own order
         codes, rows = pairs["code"].to_numpy(), pairs["row"].to_numpy()
-        return JobKeys(pd.Index(keys), codes, rows, np.bincount(codes, minlength=len(keys)))
+        counts = np.bincount(codes, minlength=len(keys))
+        return JobKeys(pd.Index(keys, dtype=object), codes, rows, counts)
 
     return ctx.memo("proposal_billing.job_keys", compute)
 
@@ -175,7 +176,7 @@ class ReferenceMatchesManyJobs(Rule):
         keys = job_keys(ctx)
         jobs = ctx.table("xpm_jobs")
         inv = invoices(ctx)
-        flagged = inv[inv["reference"].isin(set(keys.keys[keys.counts > 1]))]
+        flagged = inv[inv["reference"].isin(set(keys.keys[keys.counts > 1].to_numpy()))]
         rows = invoice_rows(ctx, flagged)
         targets = keys.rows_per_key(flagged["reference"])
         for invoice in flagged.itertuples():

@@ -14,7 +14,7 @@ import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, Table, fold
 from audits.validators.linkage import CROSS_MATCH_WEIGHT, link_between
-from audits.validators.names import normalise_name, normalise_series
+from audits.validators.names import each_distinct, normalise_name, normalise_series
 
 WHERE = "Ignition → Settings → Team → (the member) → linked XPM user"
 
@@ -104,7 +104,10 @@ def _unlisted_managers(ctx: Context, staff_names: set[str], team_names: set[str]
             sources.append((table, fields))
     for table, fields in sources:
         frame = pd.concat(
-            [pd.DataFrame({"name": table.col(f).str.strip(), "row": table.rows}) for f in fields]
+            [
+                pd.DataFrame({"name": each_distinct(table.col(f), str.strip), "row": table.rows})
+                for f in fields
+            ]
         )
         frame = frame[frame["name"] != ""]
         frame = frame.assign(key=normalise_series(frame["name"]))
