@@ -245,11 +245,12 @@ class UnmappedState(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
-        state = jobs.col("state").str.strip()
-        keys = state.map({s: state_key(s) for s in pd.unique(state)})
-        unmapped = (state != "") & ~keys.isin(set(types))
-        frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": jobs.rows})
-        for _, group in frame.dropna().groupby("key", sort=True):
+        state = each_distinct(jobs.col("state"), str.strip)
+        keys = each_distinct(state, state_key)
+        unmapped = (state != "") & ~is_in(keys, set(types))
+        rows = jobs.rows.to_numpy()[unmapped]
+        frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": rows})
+        for _, group in frame.groupby("key", sort=True):
             name = group["state"].iloc[0]
             yield self.finding(
                 f'The job state "{name}" has no type ({len(group)} job(s)); Liftoff cannot tell '

@@ -86,9 +86,12 @@ def invoice_rows(ctx: Context, flagged: pd.DataFrame) -> dict[str, tuple[int, ..
     return invoice_lines(ctx).rows_of(flagged.index)
 
 
-def reference_starts(inv: pd.DataFrame, prefix: str) -> np.ndarray:
+def reference_starts(ctx: Context, prefix: str) -> np.ndarray:
     """Which invoices' reference starts with ``prefix`` (capitals), once per distinct reference."""
-    codes, uniques = pd.factorize(inv["reference"].to_numpy(dtype=object))
+    codes, uniques = ctx.memo(
+        "proposal_billing.reference_codes",
+        lambda: pd.factorize(invoices(ctx)["reference"].to_numpy(dtype=object)),
+    )
     starts = np.array([u.upper().startswith(prefix) for u in uniques] + [False], dtype=bool)
     return starts[codes]
 
@@ -151,7 +154,7 @@ class ClientLevelReference(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
-        flagged = inv[reference_starts(inv, "CLI-")]
+        flagged = inv[reference_starts(ctx, "CLI-")]
         rows = invoice_rows(ctx, flagged)
         for invoice in flagged.itertuples():
             yield _invoice_finding(
@@ -202,7 +205,7 @@ class ProposalReferenceWithoutJob(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
-        prop = inv[reference_starts(inv, "PROP-")]
+        prop = inv[reference_starts(ctx, "PROP-")]
         flagged = prop[job_keys(ctx).keys.get_indexer(prop["reference"]) < 0]
         rows = invoice_rows(ctx, flagged)
         for invoice in flagged.itertuples():
