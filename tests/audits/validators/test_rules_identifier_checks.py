@@ -2,6 +2,7 @@
 as the practice's country sees them."""
 
 import random
+import re
 
 import pandas as pd
 import phonenumbers
@@ -202,6 +203,31 @@ def test_the_phone_patterns_agree_with_phonenumbers(region):
     assert wrongly == []
     plain = [v for v in values if v.startswith("0")]
     assert sum(accepted) > 0.9 * sum(ok for v, ok in zip(values, valid, strict=True) if v in plain)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "+",
+        "()",
+        "++61 2 9999 1234",
+        "+61 2 9999 1234",
+        "(02) 9999-1234",
+        "02.9999.1234",
+        "02\u00a09999 1234",  # a non-breaking space is a space
+        "0\uff12 9999 1234",  # a fullwidth digit is a digit
+        "\u0660\u0662 9999 1234",
+        "02 9999 1234 x",
+        "02/9999/1234",
+    ],
+)
+def test_the_phone_shape_is_a_plus_then_digits_spaces_and_brackets(value):
+    r"""The first pass reads a value only when it is shaped r"\+?[\d\s().-]+"; what it then
+    accepts is a valid number."""
+    (accepted,) = plain_phones(pd.Series([value]), "AU")
+    if accepted:
+        assert re.fullmatch(r"\+?[\d\s().-]+", value)
+        assert phonenumbers.is_valid_number(phonenumbers.parse(value, "AU"))
 
 
 def test_the_email_pattern_accepts_only_what_email_validator_accepts():
