@@ -22,8 +22,11 @@ def trimmed_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     non-blank trimmed values, in order of first appearance, and -1 for a blank cell. Each
     distinct cell is trimmed once."""
     codes, uniques = pd.factorize(values)
-    trimmed = np.array([u.strip() or None for u in uniques] + [None], dtype=object)
-    trimmed_codes, distinct = pd.factorize(trimmed)  # None (blank) becomes -1
+    trimmed = [u.strip() for u in uniques]
+    if trimmed == uniques.tolist() and "" not in trimmed:
+        return codes, uniques  # nothing to trim (str.strip returns such a value itself)
+    blank_as_none = np.array([u or None for u in trimmed] + [None], dtype=object)
+    trimmed_codes, distinct = pd.factorize(blank_as_none)  # None (blank) becomes -1
     return trimmed_codes[codes], distinct
 
 
@@ -62,10 +65,10 @@ def invoices(ctx: Context) -> pd.DataFrame:
         t = ctx.table("xero_invoices")
         lines = invoice_lines(ctx)
         ref_codes, refs = trimmed_codes(t.col("reference").to_numpy(dtype=object))
-        # Factorize codes number invoices in order of first line: the first line per code, in
-        # code order, is the first line of each invoice in file order.
-        found, first = np.unique(lines.codes, return_index=True)
-        first = first[found >= 0]
+        # Factorize codes number invoices in order of first line: a line is its invoice's first
+        # when its code is above every code before it.
+        before = np.maximum.accumulate(np.concatenate([[-1], lines.codes[:-1]]))
+        first = np.flatnonzero(lines.codes > before)
         with_ref = np.flatnonzero((lines.codes >= 0) & (ref_codes >= 0))
         found, first_ref = np.unique(lines.codes[with_ref], return_index=True)
         reference = np.full(len(lines.numbers), "", dtype=object)
