@@ -49,6 +49,8 @@ class InvoiceLines:
 
 
 def invoice_lines(ctx: Context) -> InvoiceLines:
+    """The invoice lines' numbers (trimmed once per distinct value) and rows, for this run."""
+
     def compute() -> InvoiceLines:
         t = ctx.table("xero_invoices")
         codes, numbers = trimmed_codes(t.col("invoice_number").to_numpy(dtype=object))
@@ -120,6 +122,8 @@ class JobKeys:
 
 
 def job_keys(ctx: Context) -> JobKeys:
+    """Every (key, job row) an invoice Reference can reach: job number or Client Order No."""
+
     def compute() -> JobKeys:
         jobs = ctx.table("xpm_jobs")
         values = np.concatenate(

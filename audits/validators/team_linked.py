@@ -102,7 +102,9 @@ def _linked_by_evidence(ctx: Context, indexes: list) -> set:
     return {left.index[i] for i in found.scored.i[paired]}
 
 
-def _unlisted_in(table: Table, fields: tuple[str, ...], known: set[str]):
+def _unlisted_in(
+    table: Table, fields: tuple[str, ...], known: set[str]
+) -> dict[str, tuple[str, list[int]]]:
     """Normalised name -> (first spelling, rows) of the people named in ``fields`` of ``table``
     who are not ``known``, reading each distinct cell once."""
     found: dict[str, tuple[str, list[int]]] = {}
