@@ -44,6 +44,9 @@ def _bare_name(name: str) -> str:
 
 
 def jobs_frame(ctx: Context) -> pd.DataFrame:
+    """Per job: client, template and name (trimmed), label and service (what makes two jobs "the
+    same"), the year it is for, and its spreadsheet row."""
+
     def compute() -> pd.DataFrame:
         jobs = ctx.table("xpm_jobs")
         name = each_distinct(jobs.col("name"), str.strip)
@@ -57,17 +60,17 @@ def jobs_frame(ctx: Context) -> pd.DataFrame:
         unnamed = template == ""
         label = template.copy()
         label[unnamed] = each_distinct(name[unnamed], _bare_name)
-        return pd.DataFrame(
-            {
-                "client": jobs.col("client"),
-                "template": template,
-                "label": label,
-                "service": each_distinct(label, fold),
-                "name": name,
-                "year": year,
-                "row": jobs.rows,
-            }
-        )
+        text = {
+            "client": jobs.col("client").to_numpy(dtype=object),
+            "template": template,
+            "label": label,
+            "service": each_distinct(label, fold),
+            "name": name,
+            "year": year,
+        }
+        # Plain Python strings (object dtype): compared and grouped faster than the str dtype.
+        frame = pd.DataFrame(text, index=jobs.df.index, dtype=object)
+        return frame.assign(row=jobs.rows)
 
     return ctx.memo("annual_jobs.frame", compute)
 
