@@ -207,28 +207,33 @@ class NonStandardStateOnBilledJob(Rule):
         types = _types(ctx)
         state = jobs.col("state").to_numpy(dtype=object)
         kind = each_distinct(state, lambda s: types.get(state_key(s), ""))
-        order = each_distinct(jobs.col("client_order_no"), str.strip)
-        job_no = each_distinct(jobs.col("job_no"), str.strip)
+        # Only jobs in a state of a known type other than Standard can be reported.
+        candidates = np.flatnonzero((kind != "") & (kind != StateType.STANDARD))
+        order = each_distinct(
+            jobs.col("client_order_no").to_numpy(dtype=object)[candidates], str.strip
+        )
+        job_no = each_distinct(jobs.col("job_no").to_numpy(dtype=object)[candidates], str.strip)
         lines = _invoice_references(ctx)
         targets = set(lines.references.to_numpy())
         ignition_ref = each_distinct(
             order, lambda o: IGNITION_REFERENCE_RE.match(o.upper()) is not None, bool
         )
         targeted = is_in(job_no, targets) | (order != "") & is_in(order, targets)
-        bad = (kind != "") & (kind != StateType.STANDARD) & (ignition_ref | targeted)
+        bad = ignition_ref | targeted
         invoice_rows = lines.rows_of((set(job_no[bad]) | set(order[bad])) - {""})
         invoice_file = ctx.table("xero_invoices").file if "xero_invoices" in ctx.tables else ""
         names = jobs.col("name").to_numpy(dtype=object)
-        for position in np.flatnonzero(bad).tolist():
+        for candidate in np.flatnonzero(bad).tolist():  # order and job_no are per candidate
+            position = candidates[candidate]
             type_label = LABELS[StateType(kind[position])]
             yield self.finding(
-                f'Job {job_no[position]} ("{names[position]}") is in state "{state[position]}", '
+                f'Job {job_no[candidate]} ("{names[position]}") is in state "{state[position]}", '
                 f"of type {type_label}; XPM will not allocate its invoices to it.",
                 hint=f"Move the job to a state of type Standard, or change the state's type in "
                 f"{WHERE}. Invoices for a job that is not Standard land on the client instead.",
                 **jobs.at(jobs.df.index[position], "state"),
                 value=str(state[position]),
-                related=_related(invoice_file, invoice_rows, job_no[position], order[position]),
+                related=_related(invoice_file, invoice_rows, job_no[candidate], order[candidate]),
             )
 
 
