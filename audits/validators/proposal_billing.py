@@ -91,30 +91,41 @@ def invoice_rows(ctx: Context, flagged: pd.DataFrame) -> dict[str, tuple[int, ..
     return invoice_lines(ctx).rows_of(flagged.index)
 
 
-def reference_starts(ctx: Context, prefix: str) -> np.ndarray:
-    """Which invoices' reference starts with ``prefix`` (capitals), once per distinct reference."""
-    codes, uniques = ctx.memo(
+def reference_codes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """The invoices' references as (codes, distinct references), "" among them."""
+    return ctx.memo(
         "proposal_billing.reference_codes",
         lambda: pd.factorize(invoices(ctx)["reference"].to_numpy(dtype=object)),
     )
+
+
+def reference_starts(ctx: Context, prefix: str) -> np.ndarray:
+    """Which invoices' reference starts with ``prefix`` (capitals), once per distinct reference."""
+    codes, uniques = reference_codes(ctx)
     starts = np.array([u.upper().startswith(prefix) for u in uniques] + [False], dtype=bool)
     return starts[codes]
 
 
+def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
+    """Which of ``values`` are in ``wanted``, by one set lookup each."""
+    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
+
+
 @dataclass(frozen=True)
 class JobKeys:
-    """Every (key, job row) an invoice Reference can reach (job number or Client Order No.,
-    trimmed), each pair once: ``codes`` index ``keys``; ``counts`` is jobs per key."""
+    """The (key, job row) pairs by which an invoice's Reference reaches a job, each pair once: a
+    job number or Client Order No. (trimmed) equal to some invoice's reference. ``codes`` index
+    ``keys``; ``counts`` is jobs per key."""
 
-    keys: pd.Index
+    keys: np.ndarray
     codes: np.ndarray
     rows: np.ndarray
     counts: np.ndarray
 
     def rows_per_key(self, wanted: Iterable[str]) -> dict[str, tuple[int, ...]]:
         """Sorted job rows for the few keys reported (never for every key of a large export)."""
-        wanted_codes = self.keys.get_indexer(list(set(wanted)))
-        hit = np.flatnonzero(np.isin(self.codes, wanted_codes[wanted_codes >= 0]))
+        wanted_codes = np.flatnonzero(is_in(self.keys, set(wanted)))
+        hit = np.flatnonzero(np.isin(self.codes, wanted_codes))
         found: dict[str, list[int]] = {}
         for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
             found.setdefault(self.keys[code], []).append(row)
@@ -122,20 +133,24 @@ class JobKeys:
 
 
 def job_keys(ctx: Context) -> JobKeys:
-    """Every (key, job row) an invoice Reference can reach: job number or Client Order No."""
+    """Every (key, job row) an invoice Reference reaches: job number or Client Order No. (Keys
+    no invoice refers to cannot make a finding, and are left out.)"""
 
     def compute() -> JobKeys:
         jobs = ctx.table("xpm_jobs")
+        references = set(reference_codes(ctx)[1]) - {""}
         values = np.concatenate(
             [jobs.col(f).to_numpy(dtype=object) for f in ("job_no", "client_order_no")]
         )
-        codes, keys = trimmed_codes(values)
-        rows = np.concatenate([jobs.rows.to_numpy()] * 2)
-        pairs = pd.DataFrame({"code": codes, "row": rows})
-        pairs = pairs[pairs["code"] >= 0].drop_duplicates()  # a job numbered as its own order
+        trimmed = np.array([v.strip() for v in values], dtype=object)
+        reached = np.flatnonzero(is_in(trimmed, references))
+        codes, keys = pd.factorize(trimmed[reached])
+        rows = np.concatenate([jobs.rows.to_numpy()] * 2)[reached]
+        # A job whose Client Order No. is its own number reaches it once.
+        pairs = pd.DataFrame({"code": codes, "row": rows}).drop_duplicates()
         codes, rows = pairs["code"].to_numpy(), pairs["row"].to_numpy()
         counts = np.bincount(codes, minlength=len(keys))
-        return JobKeys(pd.Index(keys, dtype=object), codes, rows, counts)
+        return JobKeys(keys, codes, rows, counts)
 
     return ctx.memo("proposal_billing.job_keys", compute)
 
@@ -186,7 +201,7 @@ class ReferenceMatchesManyJobs(Rule):
         keys = job_keys(ctx)
         jobs = ctx.table("xpm_jobs")
         inv = invoices(ctx)
-        flagged = inv[inv["reference"].isin(set(keys.keys[keys.counts > 1].to_numpy()))]
+        flagged = inv[inv["reference"].isin(set(keys.keys[keys.counts > 1]))]
         rows = invoice_rows(ctx, flagged)
         targets = keys.rows_per_key(flagged["reference"])
         for invoice in flagged.itertuples():
@@ -213,7 +228,8 @@ class ProposalReferenceWithoutJob(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
         prop = inv[reference_starts(ctx, "PROP-")]
-        flagged = prop[job_keys(ctx).keys.get_indexer(prop["reference"]) < 0]
+        reached = set(job_keys(ctx).keys)
+        flagged = prop[~is_in(prop["reference"].to_numpy(dtype=object), reached)]
         rows = invoice_rows(ctx, flagged)
         for invoice in flagged.itertuples():
             yield _invoice_finding(
