@@ -442,7 +442,7 @@ class IdentifierCheck(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
         country = (ctx.country or "").upper()
-        names = each_distinct(t.col("name"), str.strip)
+        names = t.col("name")
         for field in LABELS:
             if not t.has(field):
                 continue
@@ -450,9 +450,10 @@ class IdentifierCheck(Rule):
             bad = bad_values(field, values, country)
             if not bad:
                 continue
-            hit = values.isin(list(bad)) & (names != "")
-            for index in values.index[hit]:
-                yield self._finding(t, index, field, names[index], values[index], country, bad)
+            for index in values.index[values.isin(list(bad))]:
+                name = names[index].strip()  # rows without a name are C05.E005's
+                if name:
+                    yield self._finding(t, index, field, name, values[index], country, bad)
 
     def _finding(
         self,
