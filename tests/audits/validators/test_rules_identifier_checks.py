@@ -13,6 +13,7 @@ from stdnum.au import abn, acn, tfn
 from audits.validators import identifier_checks
 from audits.validators.identifier_checks import (
     au_tax_accepted,
+    is_plain_email,
     plain_emails,
     plain_phones,
 )
@@ -258,3 +259,39 @@ def test_the_email_pattern_accepts_only_what_email_validator_accepts():
     assert list(accepted[:4]) == [True, True, True, True]
     with pytest.raises(EmailNotValidError):
         validate_email("a@ab--cd.com", check_deliverability=False)
+
+
+_OLD_PLAIN_EMAIL = re.compile(  # the first pass as one pattern, before its checks were split up
+    r"(?=[^@]{1,64}@)(?=.{3,254}$)[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+_OLD_SPECIAL_USE = re.compile(r"(?:^|[.@])(?:arpa|invalid|local|localhost|onion|test)$")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "jane.smith@mail.example",
+        "a@x.LOCAL",
+        "a@x.Test",
+        "a@b.c.onion",
+        "a@test.com",
+        "a@xtest",
+        "a@x.xtest",
+        "a@x.com\n",
+        "a\n@x.com",
+        "a--b@x.com",
+        "a" * 64 + "@x.com",
+        "a" * 65 + "@x.com",
+        "a@" + ".".join(["b" * 61] * 4) + ".coms",  # 254 characters
+        "a@" + ".".join(["b" * 61] * 4) + ".comss",  # 255
+        "a@b.co",
+    ],
+)
+def test_is_plain_email_is_the_single_pattern_it_replaced(value):
+    old = (
+        _OLD_PLAIN_EMAIL.fullmatch(value) is not None
+        and "--" not in value
+        and _OLD_SPECIAL_USE.search(value.lower()) is None
+    )
+    assert is_plain_email(value) is old
