@@ -4,14 +4,17 @@ as the practice's country sees them."""
 import random
 import re
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
+from phonenumbers import PhoneMetadata
 from stdnum.au import abn, acn, tfn
 
 from audits.validators import identifier_checks
 from audits.validators.identifier_checks import (
+    _valid_number_pattern,
     au_tax_accepted,
     is_plain_email,
     plain_emails,
@@ -295,3 +298,30 @@ def test_is_plain_email_is_the_single_pattern_it_replaced(value):
         and _OLD_SPECIAL_USE.search(value.lower()) is None
     )
     assert is_plain_email(value) is old
+
+
+def _old_plain_phones(values: pd.Series, region: str) -> np.ndarray:
+    """The phone first pass as it was written with pandas string methods, for comparison."""
+    meta = PhoneMetadata.metadata_for_region(region)
+    code = str(meta.country_code)
+    plus = values.str.startswith("+")
+    digits = values.str.replace(r"\D", "", regex=True)
+    international = plus & digits.str.startswith(code)
+    national = ~plus & digits.str.match(r"0[1-9]") & ~digits.str.match(meta.international_prefix)
+    nsn = digits.str[len(code) :].where(international, digits.str[1:])
+    international &= ~nsn.str.match(meta.national_prefix_for_parsing)
+    candidate = values.str.fullmatch(r"\+?[\d\s().-]+") & (international | national)
+    valid = nsn.where(candidate, "").str.fullmatch(_valid_number_pattern(region))
+    return (candidate & valid).to_numpy(dtype=bool)
+
+
+@pytest.mark.parametrize("region", ["AU", "NZ", "GB"])
+def test_plain_phones_gives_the_verdicts_of_the_pandas_version(region):
+    rng = random.Random(f"old-{region}")
+    code = str(phonenumbers.country_code_for_region(region))
+    values = ["+", "()", "++61 2 9999 1234", "0\uff12 9999 1234", "02\u00a09999 1234", "02/9999"]
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 11)))
+        values += [f"0{digits}", f"({digits[:2]}) {digits[2:]}-", f"+{code} {digits}", f"+{digits}"]
+    series = pd.Series(values, dtype=object)
+    assert list(plain_phones(series, region)) == list(_old_plain_phones(series, region))
