@@ -169,7 +169,7 @@ def _abn(d: np.ndarray) -> np.ndarray:
 
 _AU_CHECKS = {8: (_tfn,), 9: (_tfn, _acn), 11: (_abn,)}
 _SEPARATORS_RE = re.compile(SEPARATORS)
-_DIGITS_RE = re.compile(r"\d+")
+_DIGITS_RE = re.compile(r"[0-9]+")  # ASCII: the checksums read bytes; other digits go to stdnum
 
 
 def au_tax_accepted(values: pd.Series) -> np.ndarray:

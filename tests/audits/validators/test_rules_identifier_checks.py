@@ -325,3 +325,11 @@ def test_plain_phones_gives_the_verdicts_of_the_pandas_version(region):
         values += [f"0{digits}", f"({digits[:2]}) {digits[2:]}-", f"+{code} {digits}", f"+{digits}"]
     series = pd.Series(values, dtype=object)
     assert list(plain_phones(series, region)) == list(_old_plain_phones(series, region))
+
+
+def test_the_tax_first_pass_leaves_digits_of_other_scripts_to_stdnum():
+    """Eight Arabic-Indic digits once crashed the rule (the checksums read ASCII bytes)."""
+    values = pd.Series(["\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668", "51 824 753 556"])
+    assert list(au_tax_accepted(values)) == [False, True]
+    rows = [client("Jane Smith", tax_number=values[0])]
+    assert [f.code for f in findings(identifier_checks, country="AU", xpm_clients=rows)] == [CODE]
