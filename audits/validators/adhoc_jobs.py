@@ -5,12 +5,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Rule
 
 WHERE = "XPM → Business → Settings → Xero (invoice import)"
 ADHOC_RE = re.compile(r"\bad[ -]?hoc\b|\bmisc\b|\bmiscellaneous\b", re.IGNORECASE)
+
+
+CLI_PREFIX = "CLI-"  # a client-level reference (step 9), not a stray Client Order No.
+
+
+def each_distinct(values, function, dtype=object) -> np.ndarray:
+    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
+    value and spread back by one take: job names and Client Order Nos. repeat."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
+    return done[codes]
 
 
 class AdHocLookingJob(Rule):
@@ -22,33 +34,40 @@ class AdHocLookingJob(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         proposals = ctx.table("ignition_proposals")
-        name = jobs.col("name").str.strip()
-        order = jobs.col("client_order_no").str.strip()
-        by_name = name.str.contains(ADHOC_RE)
+        name = each_distinct(jobs.col("name"), str.strip)
+        order = each_distinct(jobs.col("client_order_no"), str.strip)
+        by_name = each_distinct(name, lambda n: ADHOC_RE.search(n) is not None, bool)
         if proposals is not None:
-            known = set(proposals.col("proposal").str.strip())
-            stray = (order != "") & ~order.isin(known) & ~order.str.upper().str.startswith("CLI-")
+            known = {p.strip() for p in pd.unique(proposals.col("proposal").to_numpy(dtype=object))}
+            stray = each_distinct(
+                order,
+                lambda o: o != "" and o not in known and not o.upper().startswith(CLI_PREFIX),
+                bool,
+            )
         else:  # without the proposals, a Client Order No. cannot be checked
-            stray = pd.Series(False, index=order.index)
+            stray = np.zeros(len(order), dtype=bool)
         hint = (
             f'Untick "Create an Ad hoc job when no current job matched the Xero reference field" '
             f"in {WHERE}, then move this job's time and invoices to the client's real job."
         )
-        clients, job_nos = jobs.col("client"), jobs.col("job_no")
-        for index in jobs.df.index[by_name | stray]:
-            if by_name[index]:
-                message = f'The job "{name[index]}" ({clients[index]}) looks like an ad hoc job.'
-                value, field_name = name[index], "name"
+        clients = jobs.col("client").to_numpy(dtype=object)
+        job_nos = jobs.col("job_no").to_numpy(dtype=object)
+        for position in np.flatnonzero(by_name | stray).tolist():
+            if by_name[position]:
+                message = (
+                    f'The job "{name[position]}" ({clients[position]}) looks like an ad hoc job.'
+                )
+                value, field_name = name[position], "name"
             else:
                 message = (
-                    f'Job {job_nos[index]} has the Client Order No. "{order[index]}", '
+                    f'Job {job_nos[position]} has the Client Order No. "{order[position]}", '
                     "which matches no Ignition proposal."
                 )
-                value, field_name = order[index], "client_order_no"
+                value, field_name = order[position], "client_order_no"
             yield self.finding(
                 message,
                 hint=hint,
-                **jobs.at(index, field_name),
+                **jobs.at(jobs.df.index[position], field_name),
                 value=value,
             )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, fold
+from audits.validators.base import Context, Finding, Related, Rule, Table, fold
 
 PERIOD_RE = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
@@ -18,33 +19,58 @@ PERIOD_RE = re.compile(
 YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
+GROUP_SEPARATOR_RE = re.compile(r"\s*[,;]\s*")
+
+
+def each_distinct(values, function, dtype=object) -> np.ndarray:
+    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
+    value and spread back by one take: job names, templates and dates repeat heavily."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
+    return done[codes]
+
+
+def _year(text: str) -> str:
+    """The first year (19xx or 20xx) written in ``text``, "" when none."""
+    found = YEAR_RE.search(text)
+    return found.group(1) if found else ""
+
+
+def _bare_name(name: str) -> str:
+    """A job name without its period, year and punctuation ("Tax Return - June 2025" ->
+    "Tax Return")."""
+    bare = YEAR_RE.sub(" ", PERIOD_RE.sub(" ", name))
+    return re.sub(r"[\W_]+", " ", bare).strip()
+
+
 def jobs_frame(ctx: Context) -> pd.DataFrame:
+    """Per job: client, template and name (trimmed), label and service (what makes two jobs "the
+    same"), the year it is for, and its spreadsheet row."""
+
     def compute() -> pd.DataFrame:
         jobs = ctx.table("xpm_jobs")
-        name = jobs.col("name").str.strip()
-        template = jobs.col("template").str.strip()
+        name = each_distinct(jobs.col("name"), str.strip)
+        template = each_distinct(jobs.col("template"), str.strip)
         # The year a job is for: its start date, else its due date (ISO once loaded, but a date
         # the loader could not read stays as typed), else a year in its name.
-        year = jobs.col("start_date").str.extract(YEAR_RE, expand=False)
+        year = each_distinct(jobs.col("start_date"), _year)
         for fallback in (jobs.col("due_date"), name):
-            year = year.fillna(fallback.str.extract(YEAR_RE, expand=False))
+            year = np.where(year == "", each_distinct(fallback, _year), year)
         # "Same template or service": with no template, the job name without its period/year.
         unnamed = template == ""
-        bare = name[unnamed].str.replace(PERIOD_RE, " ", regex=True)
-        bare = bare.str.replace(YEAR_RE, " ", regex=True).str.replace(r"[\W_]+", " ", regex=True)
-        label = template.where(~unnamed, bare.str.strip())
-        key = label.map({k: fold(k) for k in pd.unique(label)})  # once per distinct name
-        return pd.DataFrame(
-            {
-                "client": jobs.col("client"),
-                "template": template,
-                "label": label,
-                "service": key,
-                "name": name,
-                "year": year.fillna(""),
-                "row": jobs.rows,
-            }
-        )
+        label = template.copy()
+        label[unnamed] = each_distinct(name[unnamed], _bare_name)
+        text = {
+            "client": jobs.col("client").to_numpy(dtype=object),
+            "template": template,
+            "label": label,
+            "service": each_distinct(label, fold),
+            "name": name,
+            "year": year,
+        }
+        # Plain Python strings (object dtype): compared and grouped faster than the str dtype.
+        frame = pd.DataFrame(text, index=jobs.df.index, dtype=object)
+        return frame.assign(row=jobs.rows)
 
     return ctx.memo("annual_jobs.frame", compute)
 
@@ -81,7 +107,7 @@ class PeriodInJobName(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         frame = jobs_frame(ctx)
-        flagged = frame[frame["name"].str.contains(PERIOD_RE)]
+        flagged = frame[each_distinct(frame["name"], lambda n: bool(PERIOD_RE.search(n)), bool)]
         for item in flagged.itertuples():
             base = PERIOD_RE.sub("", item.name)
             # "Tax Return - June 2025" -> "Tax Return 2025": drop the separator left behind.
@@ -113,6 +139,20 @@ def current_year(years: pd.Series) -> str | None:
     return max(busy.index)
 
 
+def group_members(clients: Table) -> dict[str, list[int]]:
+    """Client group -> positions of its named member clients, in file order. XPM lists every
+    group of a client in one cell: "Osei Group, Osei Family"."""
+    codes, cells = pd.factorize(clients.col("group").to_numpy(dtype=object))
+    groups = [[g.strip() for g in GROUP_SEPARATOR_RE.split(cell)] for cell in cells]
+    named = each_distinct(clients.col("name"), lambda n: n.strip() != "", bool)
+    members: dict[str, list[int]] = {}
+    for position in np.flatnonzero((codes >= 0) & named).tolist():
+        for group in groups[codes[position]]:
+            if group:
+                members.setdefault(group, []).append(position)
+    return members
+
+
 class GroupEntityWithoutAnnualJob(Rule):
     code = "C10.W003"
     title = "Group entity without an annual job"
@@ -124,34 +164,26 @@ class GroupEntityWithoutAnnualJob(Rule):
         current = current_year(frame["year"])
         if current is None:
             return
-        with_annual = set(frame["client"][(frame["year"] == current)])
-        members = pd.DataFrame(
-            {
-                "name": clients.col("name"),
-                # XPM lists every group of a client in one cell: "Osei Group, Osei Family".
-                "group": clients.col("group").str.split(r"\s*[,;]\s*", regex=True),
-                "row": clients.rows,
-            }
-        ).explode("group")
-        members["group"] = members["group"].fillna("").str.strip()
-        members = members[(members["group"] != "") & (members["name"].str.strip() != "")]
-        members = members.assign(has=members["name"].isin(with_annual))
-        for group_name, group in members.groupby("group", sort=True):
-            if not group["has"].any():
+        with_annual = set(pd.unique(frame["client"][frame["year"] == current].to_numpy(object)))
+        names = clients.col("name").to_numpy(dtype=object)
+        rows = clients.rows.to_numpy()
+        for group_name, members in sorted(group_members(clients).items()):
+            has = [names[p] in with_annual for p in members]
+            if not any(has):
                 continue
-            covered = group[group["has"]]
-            for member in group[~group["has"]].itertuples():
+            covered = tuple(int(rows[p]) for p, h in zip(members, has, strict=True) if h)
+            for position in (p for p, h in zip(members, has, strict=True) if not h):
                 yield self.finding(
-                    f"{member.name} has no {current} job, while other entities of the group "
+                    f"{names[position]} has no {current} job, while other entities of the group "
                     f'"{group_name}" do.',
                     hint="Give each entity of a client group its own annual job (Ignition bills "
                     "each entity on its own proposal), or archive the entity if it is no longer "
                     "a client.",
                     file=clients.file,
-                    rows=(int(member.row),),
+                    rows=(int(rows[position]),),
                     column=clients.header("name"),
-                    value=member.name,
-                    related=(Related(clients.file, tuple(int(r) for r in covered["row"])),),
+                    value=names[position],
+                    related=(Related(clients.file, covered),),
                 )
 
 

@@ -9,12 +9,21 @@ and initials between first and last: step 13 suggests a middle initial to tell n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Rule
-from audits.validators.names import individual_mask, matches_fields, parse_individual, proper_case
+from audits.validators.names import (
+    TITLE_RE,
+    each_distinct,
+    individual_mask,
+    matches_fields,
+    parse_individual,
+    proper_case,
+)
 
 WHERE = "XPM → Clients → (the client) → Edit Client (Name, First Name, Last Name)"
 
@@ -34,28 +43,52 @@ def classify(name: str, first: str, last: str) -> tuple[str, str] | None:
     return None
 
 
+_NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # letters, inner - or '
+
+
+def plainly_fine(name: str, first: str, last: str) -> bool:
+    """A name ``classify`` is sure to pass, told without parsing it: exactly the name fields
+    (trimmed) with one space between, and every word letters (with inner hyphens or apostrophes)
+    in mixed case ("McDonald", "King-Walker"), which ``proper_case`` keeps as typed, and no title.
+    """
+    if name != f"{first.strip()} {last.strip()}":
+        return False
+    return all(
+        _NAME_WORD_RE.fullmatch(word)
+        and not (word.isupper() or word.islower())
+        and not TITLE_RE.match(f"{word} ")
+        for word in name.split(" ")
+    )
+
+
+def distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """Rows of aligned columns as (codes, distinct rows): each row's index into the distinct
+    value tuples, found by factorizing each column and then the combined codes."""
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        column_codes, uniques = pd.factorize(column)
+        codes, _ = pd.factorize(codes * (len(uniques) + 1) + column_codes)
+    first = np.unique(codes, return_index=True)[1]  # a row of each code, in code order
+    return codes, list(zip(*(column[first] for column in columns), strict=True))
+
+
 def classified(ctx: Context) -> pd.DataFrame:
     """Rows (index, code, suggestion) of individuals whose name breaks a rule of step 3."""
 
     def compute() -> pd.DataFrame:
         t = ctx.table("xpm_clients")
-        frame = pd.DataFrame(
-            {"name": t.col("name"), "first": t.col("first_name"), "last": t.col("last_name")}
-        )
+        name, first, last = t.col("name"), t.col("first_name"), t.col("last_name")
         structure = t.col("business_structure") if t.has("business_structure") else None
-        people = individual_mask(frame["name"], frame["first"], frame["last"], structure)
-        people &= frame["name"].str.strip() != ""
-        frame = frame[people]
-        verdicts = {
-            key: classify(*key)
-            for key in frame[["name", "first", "last"]].drop_duplicates().itertuples(index=False)
-        }
+        people = individual_mask(name, first, last, structure).to_numpy(dtype=bool)
+        people = people & (each_distinct(name, str.strip).to_numpy(dtype=object) != "")
+        positions = np.flatnonzero(people)
+        columns = (c.to_numpy(dtype=object)[positions] for c in (name, first, last))
+        codes, keys = distinct_rows(*columns)
+        verdicts = [None if plainly_fine(*key) else classify(*key) for key in keys]
         out = [
-            (index, *verdicts[key])
-            for index, key in zip(
-                frame.index, frame[["name", "first", "last"]].itertuples(index=False), strict=True
-            )
-            if verdicts[key] is not None
+            (t.df.index[position], *verdicts[code])
+            for position, code in zip(positions.tolist(), codes.tolist(), strict=True)
+            if verdicts[code] is not None
         ]
         return pd.DataFrame(out, columns=["index", "code", "suggestion"])
 

@@ -42,6 +42,7 @@ from stdnum.gb import utr, vat
 from stdnum.nz import ird
 
 from audits.validators.base import Context, Finding, Rule, Table
+from audits.validators.names import each_distinct
 
 # The countries a practice can be in (``wizard.models.Country`` offers exactly these), with the
 # words for "a number of that country".
@@ -167,20 +168,24 @@ def _abn(d: np.ndarray) -> np.ndarray:
 
 
 _AU_CHECKS = {8: (_tfn,), 9: (_tfn, _acn), 11: (_abn,)}
+_SEPARATORS_RE = re.compile(SEPARATORS)
+_DIGITS_RE = re.compile(r"[0-9]+")  # ASCII: the checksums read bytes; other digits go to stdnum
 
 
 def au_tax_accepted(values: pd.Series) -> np.ndarray:
     """Which values are a valid TFN, ACN or ABN: stdnum's checksums, vectorised (a first pass:
     what it does not accept goes to ``tax_problem``)."""
-    numbers = values.str.replace(SEPARATORS, "", regex=True)
-    lengths = numbers.str.len().to_numpy()
-    digits_only = numbers.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    numbers = np.array([_SEPARATORS_RE.sub("", v) for v in values], dtype=object)
+    lengths = np.fromiter(map(len, numbers), dtype=np.int64, count=len(numbers))
+    digits_only = np.fromiter(
+        (_DIGITS_RE.fullmatch(n) is not None for n in numbers), dtype=bool, count=len(numbers)
+    )
     ok = np.zeros(len(numbers), dtype=bool)
     for length, checks in _AU_CHECKS.items():
         mask = digits_only & (lengths == length)
         if not mask.any():
             continue
-        text = "".join(numbers.to_numpy()[mask]).encode("ascii")
+        text = "".join(numbers[mask]).encode("ascii")
         d = (np.frombuffer(text, dtype=np.uint8).reshape(-1, length) - 48).astype(np.int64)
         ok[mask] = reduce(or_, (check(d) for check in checks))
     return ok
@@ -190,17 +195,27 @@ def au_tax_accepted(values: pd.Series) -> np.ndarray:
 
 _ATOM = r"[A-Za-z0-9_+-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-PLAIN_EMAIL = (
-    rf"(?=[^@]{{1,64}}@)(?=.{{3,254}}$){_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}"
-)
-SPECIAL_USE = r"(?:^|[.@])(?:arpa|invalid|local|localhost|onion|test)$"
+# ASCII atoms, one "@", ASCII labels and a top-level domain of letters.
+PLAIN_EMAIL = rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}"
+_PLAIN_EMAIL_RE = re.compile(PLAIN_EMAIL)
+SPECIAL_USE_DOMAINS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+
+
+def is_plain_email(value: str) -> bool:
+    """A plain address: ``PLAIN_EMAIL`` (at least 6 characters, one "@"), at most 254 characters
+    in all and 64 before the "@", no "--", and a top-level domain that is not special-use."""
+    return (
+        _PLAIN_EMAIL_RE.fullmatch(value) is not None
+        and len(value) <= 254
+        and value.index("@") <= 64
+        and "--" not in value
+        and value.rpartition(".")[2].lower() not in SPECIAL_USE_DOMAINS
+    )
 
 
 def plain_emails(values: pd.Series) -> np.ndarray:
     """Plain ASCII addresses email_validator is sure to accept (a first pass, never a refusal)."""
-    plain = values.str.fullmatch(PLAIN_EMAIL)
-    odd = values.str.contains("--", regex=False) | values.str.lower().str.contains(SPECIAL_USE)
-    return (plain & ~odd).to_numpy(dtype=bool)
+    return np.fromiter(map(is_plain_email, values), dtype=bool, count=len(values))
 
 
 def email_problem(value: str) -> Problem | None:
@@ -214,7 +229,11 @@ def email_problem(value: str) -> Problem | None:
 
 # --- phone numbers ------------------------------------------------------------------------------
 
+# A number is valid when it is of any of these types; most are fixed lines or mobiles, tried first
+# (the order changes the time taken, never the verdict).
 _NUMBER_TYPES = (
+    "fixed_line",
+    "mobile",
     "premium_rate",
     "toll_free",
     "shared_cost",
@@ -223,8 +242,6 @@ _NUMBER_TYPES = (
     "pager",
     "uan",
     "voicemail",
-    "fixed_line",
-    "mobile",
 )
 
 
@@ -261,16 +278,42 @@ def plain_phones(values: pd.Series, region: str) -> np.ndarray:
     meta = PhoneMetadata.metadata_for_region(region)
     if region not in COUNTRIES or meta is None:
         return np.zeros(len(values), dtype=bool)
+    accepted = _plain_phone_check(region)
+    return np.fromiter(map(accepted, values), dtype=bool, count=len(values))
+
+
+_NATIONAL_START_RE = re.compile(r"0[1-9]")
+# What may stand between the digits of a plainly written number: after an optional leading "+",
+# only digits and these, i.e. the value fullmatches r"\+?[\d\s().-]+".
+_PHONE_PUNCTUATION_RE = re.compile(r"[\s().-]")
+
+
+@lru_cache(maxsize=8)
+def _plain_phone_check(region: str) -> Callable[[str], bool]:
+    """``plain_phones``' test of one value for ``region`` (its patterns compiled once)."""
+    meta = PhoneMetadata.metadata_for_region(region)
     code = str(meta.country_code)
-    plus = values.str.startswith("+")
-    digits = values.str.replace(r"\D", "", regex=True)
-    international = plus & digits.str.startswith(code)
-    national = ~plus & digits.str.match(r"0[1-9]") & ~digits.str.match(meta.international_prefix)
-    nsn = digits.str[len(code) :].where(international, digits.str[1:])
-    international &= ~nsn.str.match(meta.national_prefix_for_parsing)  # parse would strip it
-    candidate = values.str.fullmatch(r"\+?[\d\s().-]+") & (international | national)
-    valid = nsn.where(candidate, "").str.fullmatch(_valid_number_pattern(region))
-    return (candidate & valid).to_numpy(dtype=bool)
+    international_prefix = re.compile(meta.international_prefix)
+    national_prefix = re.compile(meta.national_prefix_for_parsing)
+    valid = re.compile(_valid_number_pattern(region))
+
+    def accepted(value: str) -> bool:
+        plus = value.startswith("+")
+        body = value[1:] if plus else value
+        digits = _PHONE_PUNCTUATION_RE.sub("", body)
+        if not body or not (digits == "" or digits.isdecimal()):  # \d is isdecimal
+            return False
+        international = plus and digits.startswith(code)
+        national = (
+            not plus
+            and _NATIONAL_START_RE.match(digits) is not None
+            and international_prefix.match(digits) is None
+        )
+        nsn = digits[len(code) :] if international else digits[1:]
+        international = international and national_prefix.match(nsn) is None  # parse strips it
+        return (international or national) and valid.fullmatch(nsn) is not None
+
+    return accepted
 
 
 _UNPARSED = {
@@ -400,17 +443,18 @@ class IdentifierCheck(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         t = ctx.table("xpm_clients")
         country = (ctx.country or "").upper()
-        names = t.col("name").str.strip()
+        names = t.col("name")
         for field in LABELS:
             if not t.has(field):
                 continue
-            values = t.col(field).str.strip()
+            values = each_distinct(t.col(field), str.strip)
             bad = bad_values(field, values, country)
             if not bad:
                 continue
-            hit = values.isin(list(bad)) & (names != "")
-            for index in values.index[hit]:
-                yield self._finding(t, index, field, names[index], values[index], country, bad)
+            for index in values.index[values.isin(list(bad))]:
+                name = names[index].strip()  # rows without a name are C05.E005's
+                if name:
+                    yield self._finding(t, index, field, name, values[index], country, bad)
 
     def _finding(
         self,

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, fold
@@ -143,13 +146,54 @@ def _types(ctx: Context) -> dict[str, str]:
     return {state_key(k): v for k, v in effective_state_map(ctx.state_map).items()}
 
 
-def _invoice_lines(ctx: Context) -> pd.DataFrame:
-    """Invoice lines with a Reference: reference (trimmed) and spreadsheet row."""
+IGNITION_REFERENCE_RE = re.compile(r"^(PROP|CLI)-")  # matched on the value in capitals
+
+
+def each_distinct(values, function, dtype=object) -> np.ndarray:
+    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
+    value and spread back by one take: states, job numbers and references repeat."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
+    return done[codes]
+
+
+def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
+    """Which of ``values`` are in ``wanted``, by one set lookup each."""
+    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
+
+
+@dataclass(frozen=True)
+class InvoiceReferences:
+    """Invoice lines' References, trimmed: ``codes`` index the distinct non-blank ``references``
+    (-1 for a line without one), ``rows`` are the lines' spreadsheet rows."""
+
+    codes: np.ndarray
+    references: pd.Index
+    rows: np.ndarray
+
+    def rows_of(self, wanted: set[str]) -> dict[str, list[int]]:
+        """Reference -> sorted spreadsheet rows of its lines, for the few references wanted."""
+        wanted_codes = self.references.get_indexer(list(wanted))
+        hit = np.flatnonzero(np.isin(self.codes, wanted_codes[wanted_codes >= 0]))
+        found: dict[str, list[int]] = {}
+        for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
+            found.setdefault(self.references[code], []).append(row)
+        return {reference: sorted(rows) for reference, rows in found.items()}
+
+
+def _invoice_references(ctx: Context) -> InvoiceReferences:
+    """The invoice lines' References (none without the invoices export), each distinct value
+    trimmed once."""
     invoices = ctx.table("xero_invoices")
     if invoices is None:
-        return pd.DataFrame({"reference": pd.Series(dtype=str), "row": pd.Series(dtype=int)})
-    frame = pd.DataFrame({"reference": invoices.col("reference").str.strip(), "row": invoices.rows})
-    return frame[frame["reference"] != ""]
+        empty = pd.Index([], dtype=object)
+        return InvoiceReferences(np.empty(0, dtype=np.intp), empty, np.empty(0, dtype=int))
+    codes, uniques = pd.factorize(invoices.col("reference").to_numpy(dtype=object))
+    trimmed = np.array([u.strip() or None for u in uniques] + [None], dtype=object)
+    trimmed_codes, references = pd.factorize(trimmed)  # None (blank) becomes -1
+    return InvoiceReferences(
+        trimmed_codes[codes], pd.Index(references, dtype=object), invoices.rows.to_numpy()
+    )
 
 
 class NonStandardStateOnBilledJob(Rule):
@@ -161,38 +205,40 @@ class NonStandardStateOnBilledJob(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
-        state = jobs.col("state")
-        kind = state.map({s: types.get(state_key(s), "") for s in pd.unique(state)})
-        order = jobs.col("client_order_no").str.strip()
-        lines = _invoice_lines(ctx)
-        targets = set(lines["reference"].unique())
-        ignition_ref = order.str.upper().str.match(r"^(PROP|CLI)-")
-        targeted = jobs.col("job_no").str.strip().isin(targets) | (order != "") & order.isin(
-            targets
+        state = jobs.col("state").to_numpy(dtype=object)
+        kind = each_distinct(state, lambda s: types.get(state_key(s), ""))
+        # Only jobs in a state of a known type other than Standard can be reported.
+        candidates = np.flatnonzero((kind != "") & (kind != StateType.STANDARD))
+        order = each_distinct(
+            jobs.col("client_order_no").to_numpy(dtype=object)[candidates], str.strip
         )
-        bad = (kind != "") & (kind != StateType.STANDARD) & (ignition_ref | targeted)
-        job_no_col = jobs.col("job_no").str.strip()
-        wanted = set(job_no_col[bad]) | set(order[bad])
-        hit = lines[lines["reference"].isin(wanted - {""})]
-        invoice_rows = hit.groupby("reference")["row"].apply(lambda r: sorted(map(int, r)))
+        job_no = each_distinct(jobs.col("job_no").to_numpy(dtype=object)[candidates], str.strip)
+        lines = _invoice_references(ctx)
+        targets = set(lines.references.to_numpy())
+        ignition_ref = each_distinct(
+            order, lambda o: IGNITION_REFERENCE_RE.match(o.upper()) is not None, bool
+        )
+        targeted = is_in(job_no, targets) | (order != "") & is_in(order, targets)
+        bad = ignition_ref | targeted
+        invoice_rows = lines.rows_of((set(job_no[bad]) | set(order[bad])) - {""})
         invoice_file = ctx.table("xero_invoices").file if "xero_invoices" in ctx.tables else ""
-        names = jobs.col("name")
-        for index in bad[bad].index:
-            job_no, name = job_no_col[index], names[index]
-            type_label = LABELS[StateType(kind[index])]
+        names = jobs.col("name").to_numpy(dtype=object)
+        for candidate in np.flatnonzero(bad).tolist():  # order and job_no are per candidate
+            position = candidates[candidate]
+            type_label = LABELS[StateType(kind[position])]
             yield self.finding(
-                f'Job {job_no} ("{name}") is in state "{state[index]}", of type {type_label}; '
-                "XPM will not allocate its invoices to it.",
+                f'Job {job_no[candidate]} ("{names[position]}") is in state "{state[position]}", '
+                f"of type {type_label}; XPM will not allocate its invoices to it.",
                 hint=f"Move the job to a state of type Standard, or change the state's type in "
                 f"{WHERE}. Invoices for a job that is not Standard land on the client instead.",
-                **jobs.at(index, "state"),
-                value=str(state[index]),
-                related=_related(invoice_file, invoice_rows, job_no_col[index], order[index]),
+                **jobs.at(jobs.df.index[position], "state"),
+                value=str(state[position]),
+                related=_related(invoice_file, invoice_rows, job_no[candidate], order[candidate]),
             )
 
 
-def _related(file: str, rows_by_ref: pd.Series, *refs: str) -> tuple[Related, ...]:
-    rows = sorted({r for ref in refs if ref and ref in rows_by_ref.index for r in rows_by_ref[ref]})
+def _related(file: str, rows_by_ref: dict[str, list[int]], *refs: str) -> tuple[Related, ...]:
+    rows = sorted({r for ref in refs if ref and ref in rows_by_ref for r in rows_by_ref[ref]})
     return (Related(file, tuple(rows)),) if rows else ()
 
 
@@ -204,11 +250,12 @@ class UnmappedState(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
-        state = jobs.col("state").str.strip()
-        keys = state.map({s: state_key(s) for s in pd.unique(state)})
-        unmapped = (state != "") & ~keys.isin(set(types))
-        frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": jobs.rows})
-        for _, group in frame.dropna().groupby("key", sort=True):
+        state = each_distinct(jobs.col("state"), str.strip)
+        keys = each_distinct(state, state_key)
+        unmapped = (state != "") & ~is_in(keys, set(types))
+        rows = jobs.rows.to_numpy()[unmapped]
+        frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": rows})
+        for _, group in frame.groupby("key", sort=True):
             name = group["state"].iloc[0]
             yield self.finding(
                 f'The job state "{name}" has no type ({len(group)} job(s)); Liftoff cannot tell '

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule, fold
@@ -14,6 +15,24 @@ PASS_THROUGH_RE = re.compile(
 )
 RECURRING_RE = re.compile(r"annual|yearly|monthly|quarterly|weekly|fortnightly|recurring", re.I)
 WHERE = "Ignition → Library → (service) → billing; Xero subscription and disbursement items"
+
+
+def each_distinct(values, function, dtype=object) -> np.ndarray:
+    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
+    value and spread back by one take: services, frequencies and job names repeat heavily."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
+    return done[codes]
+
+
+def matching(values, pattern: re.Pattern) -> np.ndarray:
+    """Which cells of a text column ``pattern`` is found in (like ``str.contains``)."""
+    return each_distinct(values, lambda text: pattern.search(text) is not None, bool)
+
+
+def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
+    """Which of ``values`` are in ``wanted``, by one set lookup each."""
+    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
 
 
 class PassThroughInRecurringProposal(Rule):
@@ -26,15 +45,16 @@ class PassThroughInRecurringProposal(Rule):
         p = ctx.table("ignition_proposals")
         services = ctx.table("ignition_services")
         service = p.col("service")
-        passthrough = service.str.contains(PASS_THROUGH_RE)
+        passthrough = matching(service, PASS_THROUGH_RE)
         if services is not None:
             by_category = services.col("category").str.contains(PASS_THROUGH_RE)
             flagged = set(services.col("service")[by_category].map(fold))
-            passthrough |= service.map(fold).isin(flagged)
-        recurring_line = p.col("frequency").str.contains(RECURRING_RE)
-        recurring_proposals = set(p.col("proposal")[recurring_line & ~passthrough])
-        inside = passthrough & p.col("proposal").isin(recurring_proposals)
+            passthrough |= each_distinct(service, lambda s: fold(s) in flagged, bool)
+        recurring_line = matching(p.col("frequency"), RECURRING_RE)
         proposals, clients = p.col("proposal"), p.col("client")
+        proposal_values = proposals.to_numpy(dtype=object)
+        recurring_proposals = set(proposal_values[recurring_line & ~passthrough])
+        inside = passthrough & is_in(proposal_values, recurring_proposals)
         for index in p.df.index[inside]:
             proposal = proposals[index]
             yield self.finding(
@@ -47,6 +67,22 @@ class PassThroughInRecurringProposal(Rule):
             )
 
 
+def pass_through_jobs(name: pd.Series, template: pd.Series) -> np.ndarray:
+    """Which jobs' "name template" reads as a subscription or disbursement, once per distinct
+    (name, template) pair (a pattern may run across the two)."""
+    name_codes, names = pd.factorize(name.to_numpy(dtype=object))  # Table.col: no missing cells
+    template_codes, templates = pd.factorize(template.to_numpy(dtype=object))
+    pair_codes, pairs = pd.factorize(name_codes.astype(np.int64) * len(templates) + template_codes)
+    found = [
+        PASS_THROUGH_RE.search(
+            f"{names[pair // len(templates)]} {templates[pair % len(templates)]}"
+        )
+        is not None
+        for pair in pairs.tolist()
+    ]
+    return np.array(found, dtype=bool)[pair_codes]
+
+
 class PassThroughJob(Rule):
     code = "C15.W002"
     title = "Subscription or disbursement job beside an annual job"
@@ -54,35 +90,29 @@ class PassThroughJob(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
-        frame = pd.DataFrame(
-            {
-                "client": jobs.col("client"),
-                "label": jobs.col("name") + " " + jobs.col("template"),
-                "template": jobs.col("template").str.strip(),
-                "row": jobs.rows,
-            }
-        )
-        passthrough = frame["label"].str.contains(PASS_THROUGH_RE)
-        annual = frame[~passthrough & (frame["template"] != "")]
-        with_annual = set(annual["client"])
-        flagged = frame.index[passthrough & frame["client"].isin(with_annual)]
-        involved = annual[annual["client"].isin(set(frame.loc[flagged, "client"]))]
-        annual_rows = involved.groupby("client")["row"].apply(list).to_dict()
-        names = jobs.col("name")
-        for index in flagged:
-            client = frame.at[index, "client"]
-            name = names[index]
+        client = jobs.col("client").to_numpy(dtype=object)
+        names, rows = jobs.col("name").to_numpy(dtype=object), jobs.rows.to_numpy()
+        passthrough = pass_through_jobs(jobs.col("name"), jobs.col("template"))
+        templated = each_distinct(jobs.col("template"), lambda t: t.strip() != "", bool)
+        annual = ~passthrough & templated
+        flagged = passthrough & is_in(client, set(client[annual]))
+        involved = annual & is_in(client, set(client[flagged]))
+        annual_rows: dict[str, list[int]] = {}
+        for position in np.flatnonzero(involved).tolist():
+            annual_rows.setdefault(client[position], []).append(int(rows[position]))
+        for position in np.flatnonzero(flagged).tolist():
+            name = names[position]
             yield self.finding(
-                f'"{name}" is a subscription or disbursement job for {client}, who also has an '
-                "annual job.",
+                f'"{name}" is a subscription or disbursement job for {client[position]}, who '
+                "also has an annual job.",
                 hint="Bill subscriptions and disbursements outside the annual work (their own "
                 "proposal or a direct Xero invoice to a disbursements account), then complete "
                 f"this job in XPM: {WHERE}.",
                 file=jobs.file,
-                rows=(int(frame.at[index, "row"]),),
+                rows=(int(rows[position]),),
                 column=jobs.header("name"),
                 value=name,
-                related=(Related(jobs.file, tuple(int(r) for r in annual_rows[client][:20])),),
+                related=(Related(jobs.file, tuple(annual_rows[client[position]][:20])),),
             )
 
 

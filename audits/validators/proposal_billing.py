@@ -7,7 +7,9 @@ Reference. Invoices come one row per line; findings are per invoice, listing all
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from audits.validators.base import Context, Finding, Related, Rule
@@ -15,62 +17,142 @@ from audits.validators.base import Context, Finding, Related, Rule
 WHERE = "Ignition → Settings → billing (invoice grouping)"
 
 
+def trimmed_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A text column trimmed, as (codes, distinct values): each cell's index into the distinct
+    non-blank trimmed values, in order of first appearance, and -1 for a blank cell. Each
+    distinct cell is trimmed once."""
+    codes, uniques = pd.factorize(values)
+    trimmed = [u.strip() for u in uniques]
+    if trimmed == uniques.tolist() and "" not in trimmed:
+        return codes, uniques  # nothing to trim (str.strip returns such a value itself)
+    blank_as_none = np.array([u or None for u in trimmed] + [None], dtype=object)
+    trimmed_codes, distinct = pd.factorize(blank_as_none)  # None (blank) becomes -1
+    return trimmed_codes[codes], distinct
+
+
+@dataclass(frozen=True)
+class InvoiceLines:
+    """Each invoice line's trimmed invoice number as a code into ``numbers`` (-1 when blank) and
+    its spreadsheet row."""
+
+    codes: np.ndarray
+    numbers: np.ndarray
+    rows: np.ndarray
+
+    def rows_of(self, wanted: Iterable[int]) -> dict[str, tuple[int, ...]]:
+        """Invoice number -> spreadsheet rows of all its lines, for the invoices (codes) given."""
+        hit = np.flatnonzero(np.isin(self.codes, np.fromiter(wanted, dtype=np.int64)))
+        found: dict[str, list[int]] = {}
+        for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
+            found.setdefault(self.numbers[code], []).append(row)
+        return {number: tuple(rows) for number, rows in found.items()}
+
+
+def invoice_lines(ctx: Context) -> InvoiceLines:
+    """The invoice lines' numbers (trimmed once per distinct value) and rows, for this run."""
+
+    def compute() -> InvoiceLines:
+        t = ctx.table("xero_invoices")
+        codes, numbers = trimmed_codes(t.col("invoice_number").to_numpy(dtype=object))
+        return InvoiceLines(codes, numbers, t.rows.to_numpy())
+
+    return ctx.memo("proposal_billing.lines", compute)
+
+
 def invoices(ctx: Context) -> pd.DataFrame:
-    """One row per invoice: number, contact, first non-blank reference, first line's index."""
+    """One row per invoice, the n-th being the invoice of code n in ``invoice_lines``: number,
+    contact (of its first line), first non-blank reference (trimmed)."""
 
     def compute() -> pd.DataFrame:
         t = ctx.table("xero_invoices")
-        lines = pd.DataFrame(
+        lines = invoice_lines(ctx)
+        ref_codes, refs = trimmed_codes(t.col("reference").to_numpy(dtype=object))
+        # Factorize codes number invoices in order of first line: a line is its invoice's first
+        # when its code is above every code before it.
+        before = np.maximum.accumulate(np.concatenate([[-1], lines.codes[:-1]]))
+        first = np.flatnonzero(lines.codes > before)
+        with_ref = np.flatnonzero((lines.codes >= 0) & (ref_codes >= 0))
+        found, first_ref = np.unique(lines.codes[with_ref], return_index=True)
+        reference = np.full(len(lines.numbers), "", dtype=object)
+        reference[found] = refs[ref_codes[with_ref[first_ref]]]
+        return pd.DataFrame(
             {
-                "number": t.col("invoice_number").str.strip(),
-                "contact": t.col("contact"),
-                "reference": t.col("reference").str.strip(),
+                "number": lines.numbers,
+                "contact": t.col("contact").to_numpy(dtype=object)[first],
+                "reference": reference,
             }
         )
-        lines = lines[lines["number"] != ""]
-        first = lines.drop_duplicates("number")
-        refs = (
-            lines[lines["reference"] != ""]
-            .drop_duplicates("number")
-            .set_index("number")["reference"]
-        )
-        out = first[["number", "contact"]].copy()
-        by_number = refs.to_dict()
-        out["reference"] = [by_number.get(n, "") for n in out["number"]]
-        return out.reset_index(drop=True)
 
     return ctx.memo("proposal_billing.invoices", compute)
 
 
-def invoice_rows(ctx: Context, numbers) -> dict[str, tuple[int, ...]]:
+def invoice_rows(ctx: Context, flagged: pd.DataFrame) -> dict[str, tuple[int, ...]]:
     """Spreadsheet rows of the given invoices (every line), for the few invoices reported."""
-    t = ctx.table("xero_invoices")
-    number = t.col("invoice_number").str.strip()
-    wanted = number.isin(set(numbers))
-    frame = pd.DataFrame({"number": number[wanted], "row": t.rows[wanted]})
-    return {n: tuple(int(r) for r in g) for n, g in frame.groupby("number")["row"]}
+    return invoice_lines(ctx).rows_of(flagged.index)
 
 
-def job_keys(ctx: Context) -> pd.DataFrame:
-    """Every (key, job row) an invoice Reference can reach: job number or Client Order No."""
+def reference_codes(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """The invoices' references as (codes, distinct references), "" among them."""
+    return ctx.memo(
+        "proposal_billing.reference_codes",
+        lambda: pd.factorize(invoices(ctx)["reference"].to_numpy(dtype=object)),
+    )
 
-    def compute() -> pd.DataFrame:
+
+def reference_starts(ctx: Context, prefix: str) -> np.ndarray:
+    """Which invoices' reference starts with ``prefix`` (capitals), once per distinct reference."""
+    codes, uniques = reference_codes(ctx)
+    starts = np.array([u.upper().startswith(prefix) for u in uniques] + [False], dtype=bool)
+    return starts[codes]
+
+
+def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
+    """Which of ``values`` are in ``wanted``, by one set lookup each."""
+    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
+
+
+@dataclass(frozen=True)
+class JobKeys:
+    """The (key, job row) pairs by which an invoice's Reference reaches a job, each pair once: a
+    job number or Client Order No. (trimmed) equal to some invoice's reference. ``codes`` index
+    ``keys``; ``counts`` is jobs per key."""
+
+    keys: np.ndarray
+    codes: np.ndarray
+    rows: np.ndarray
+    counts: np.ndarray
+
+    def rows_per_key(self, wanted: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """Sorted job rows for the few keys reported (never for every key of a large export)."""
+        wanted_codes = np.flatnonzero(is_in(self.keys, set(wanted)))
+        hit = np.flatnonzero(np.isin(self.codes, wanted_codes))
+        found: dict[str, list[int]] = {}
+        for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
+            found.setdefault(self.keys[code], []).append(row)
+        return {key: tuple(sorted(rows)) for key, rows in found.items()}
+
+
+def job_keys(ctx: Context) -> JobKeys:
+    """Every (key, job row) an invoice Reference reaches: job number or Client Order No. (Keys
+    no invoice refers to cannot make a finding, and are left out.)"""
+
+    def compute() -> JobKeys:
         jobs = ctx.table("xpm_jobs")
-        keys = pd.concat(
-            [
-                pd.DataFrame({"key": jobs.col("job_no").str.strip(), "row": jobs.rows}),
-                pd.DataFrame({"key": jobs.col("client_order_no").str.strip(), "row": jobs.rows}),
-            ]
+        references = set(reference_codes(ctx)[1]) - {""}
+        values = np.concatenate(
+            [jobs.col(f).to_numpy(dtype=object) for f in ("job_no", "client_order_no")]
         )
-        return keys[keys["key"] != ""].drop_duplicates()
+        trimmed = np.array([v.strip() for v in values], dtype=object)
+        reached = np.flatnonzero(is_in(trimmed, references))
+        codes, keys = pd.factorize(trimmed[reached])
+        rows = np.concatenate([jobs.rows.to_numpy()] * 2)[reached]
+        # A job whose Client Order No. is its own number reaches it once.
+        pairs = pd.DataFrame({"code": codes, "row": rows}).drop_duplicates()
+        codes, rows = pairs["code"].to_numpy(), pairs["row"].to_numpy()
+        counts = np.bincount(codes, minlength=len(keys))
+        return JobKeys(keys, codes, rows, counts)
 
     return ctx.memo("proposal_billing.job_keys", compute)
-
-
-def _rows_per_key(keys: pd.DataFrame, wanted) -> dict[str, tuple[int, ...]]:
-    """Sorted job rows for the few keys reported (never for every key of a large export)."""
-    hit = keys[keys["key"].isin(set(wanted))]
-    return {k: tuple(sorted(int(r) for r in g)) for k, g in hit.groupby("key")["row"]}
 
 
 def _invoice_finding(
@@ -94,8 +176,8 @@ class ClientLevelReference(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
-        flagged = inv[inv["reference"].str.upper().str.startswith("CLI-")]
-        rows = invoice_rows(ctx, flagged["number"])
+        flagged = inv[reference_starts(ctx, "CLI-")]
+        rows = invoice_rows(ctx, flagged)
         for invoice in flagged.itertuples():
             yield _invoice_finding(
                 self,
@@ -119,10 +201,9 @@ class ReferenceMatchesManyJobs(Rule):
         keys = job_keys(ctx)
         jobs = ctx.table("xpm_jobs")
         inv = invoices(ctx)
-        counts = keys["key"].value_counts()
-        flagged = inv[inv["reference"].isin(counts.index[counts > 1])]
-        rows = invoice_rows(ctx, flagged["number"])
-        targets = _rows_per_key(keys, flagged["reference"])
+        flagged = inv[inv["reference"].isin(set(keys.keys[keys.counts > 1]))]
+        rows = invoice_rows(ctx, flagged)
+        targets = keys.rows_per_key(flagged["reference"])
         for invoice in flagged.itertuples():
             job_rows = targets[invoice.reference]
             yield _invoice_finding(
@@ -146,9 +227,10 @@ class ProposalReferenceWithoutJob(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
-        prop = inv[inv["reference"].str.upper().str.startswith("PROP-")]
-        flagged = prop[~prop["reference"].isin(job_keys(ctx)["key"])]
-        rows = invoice_rows(ctx, flagged["number"])
+        prop = inv[reference_starts(ctx, "PROP-")]
+        reached = set(job_keys(ctx).keys)
+        flagged = prop[~is_in(prop["reference"].to_numpy(dtype=object), reached)]
+        rows = invoice_rows(ctx, flagged)
         for invoice in flagged.itertuples():
             yield _invoice_finding(
                 self,
@@ -171,7 +253,7 @@ class InvoiceWithoutReference(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         inv = invoices(ctx)
         flagged = inv[inv["reference"] == ""]
-        rows = invoice_rows(ctx, flagged["number"])
+        rows = invoice_rows(ctx, flagged)
         for invoice in flagged.itertuples():
             yield _invoice_finding(
                 self,

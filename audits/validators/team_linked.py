@@ -27,22 +27,34 @@ def _team_keys(ctx: Context) -> tuple[set[str], set[str]]:
     return emails, names
 
 
+def _counts(values: pd.Series) -> Counter:
+    """Normalised name -> how many cells of ``values`` name them, each distinct cell normalised
+    once."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    per_value = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    counts = Counter()
+    for value, count in zip(uniques, per_value.tolist(), strict=True):
+        name = normalise_name(value)
+        if name:
+            counts[name] += count
+    return counts
+
+
 def _workload(ctx: Context) -> tuple[Counter, Counter, bool]:
     """Normalised person name -> how many jobs and clients they manage; and whether we know."""
-    jobs, clients = Counter(), Counter()
-    jobs_table, clients_table = ctx.table("xpm_jobs"), ctx.table("xpm_clients")
-    if jobs_table is not None:
-        for field in ("manager", "partner"):
-            for name, count in normalise_series(jobs_table.col(field)).value_counts().items():
-                if name:
-                    jobs[name] += int(count)
-    if clients_table is not None:
-        for field in ("account_manager", "job_manager"):
-            values = normalise_series(clients_table.col(field))
-            for name, count in values.value_counts().items():
-                if name:
-                    clients[name] += int(count)
-    return jobs, clients, jobs_table is not None or clients_table is not None
+
+    def compute() -> tuple[Counter, Counter, bool]:
+        jobs, clients = Counter(), Counter()
+        jobs_table, clients_table = ctx.table("xpm_jobs"), ctx.table("xpm_clients")
+        if jobs_table is not None:
+            for field in ("manager", "partner"):
+                jobs.update(_counts(jobs_table.col(field)))
+        if clients_table is not None:
+            for field in ("account_manager", "job_manager"):
+                clients.update(_counts(clients_table.col(field)))
+        return jobs, clients, jobs_table is not None or clients_table is not None
+
+    return ctx.memo("team_linked.workload", compute)
 
 
 def _missing_staff(ctx: Context) -> list[tuple[object, str]]:
@@ -90,6 +102,24 @@ def _linked_by_evidence(ctx: Context, indexes: list) -> set:
     return {left.index[i] for i in found.scored.i[paired]}
 
 
+def _unlisted_in(
+    table: Table, fields: tuple[str, ...], known: set[str]
+) -> dict[str, tuple[str, list[int]]]:
+    """Normalised name -> (first spelling, rows) of the people named in ``fields`` of ``table``
+    who are not ``known``, reading each distinct cell once."""
+    found: dict[str, tuple[str, list[int]]] = {}
+    rows = table.rows.to_numpy()
+    for field in fields:
+        codes, uniques = pd.factorize(table.col(field).to_numpy(dtype=object))
+        names = [u.strip() for u in uniques]
+        keys = [normalise_name(n) for n in names]
+        unknown = [bool(n) and k != "" and k not in known for n, k in zip(names, keys, strict=True)]
+        for position in np.flatnonzero(np.array([*unknown, False])[codes]).tolist():
+            code = codes[position]
+            found.setdefault(keys[code], (names[code], []))[1].append(int(rows[position]))
+    return found
+
+
 def _unlisted_managers(ctx: Context, staff_names: set[str], team_names: set[str]):
     """People named as manager/partner in jobs or clients who are in neither the XPM staff
     export nor Ignition: normalised name -> (spelling, {table: rows})."""
@@ -103,15 +133,9 @@ def _unlisted_managers(ctx: Context, staff_names: set[str], team_names: set[str]
         if table is not None:
             sources.append((table, fields))
     for table, fields in sources:
-        frame = pd.concat(
-            [pd.DataFrame({"name": table.col(f).str.strip(), "row": table.rows}) for f in fields]
-        )
-        frame = frame[frame["name"] != ""]
-        frame = frame.assign(key=normalise_series(frame["name"]))
-        frame = frame[~frame["key"].isin(staff_names | team_names) & (frame["key"] != "")]
-        for key, group in frame.groupby("key", sort=True):
-            _spelling, found = people.setdefault(key, (group["name"].iloc[0], {}))
-            found[table.kind] = tuple(sorted({int(r) for r in group["row"]}))
+        for key, (spelling, rows) in _unlisted_in(table, fields, staff_names | team_names).items():
+            _spelling, found = people.setdefault(key, (spelling, {}))
+            found[table.kind] = tuple(sorted(set(rows)))
     return people, {table.kind: table for table, _ in sources}
 
 

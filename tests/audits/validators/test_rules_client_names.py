@@ -84,3 +84,35 @@ def test_it_reads_a_blank_structure_cell_from_the_name_fields():
 def test_it_reports_each_row_once_with_the_most_specific_code():
     (f,) = findings(client_names, xpm_clients=[person("MR SMITH,  JANE")])
     assert (f.code, f.suggestion) == ("C03.E001", "Jane Smith")
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "last", "plain"),
+    [
+        ("Jane Smith", "Jane", "Smith", True),
+        ("Jane Smith", " Jane ", "Smith ", True),
+        ("Dr Smith", "Dr", "Smith", False),  # a title: parsed
+        ("Jane Mrs", "Jane", "Mrs", False),
+        ("Jane Brown", "Jane", "Smith", False),
+        ("Jane Smith", "jane", "smith", False),
+        ("JANE SMITH", "JANE", "SMITH", False),
+        ("Jane  Smith", "Jane", " Smith", False),
+        ("Jo Li", "Jo", "Li", True),
+        ("Zoë Müller", "Zoë", "Müller", True),
+        ("Benjamin O'Neill", "Benjamin", "O'Neill", True),
+        ("Mary Ann King-Walker", "Mary Ann", "King-Walker", True),
+        ("Carmen McDonald", "Carmen", "McDonald", True),
+        ("Jane Smith-Dr", "Jane", "Smith-Dr", True),
+        ("Jane Dr.", "Jane", "Dr.", False),
+        ("Jane MRS", "Jane", "MRS", False),
+        ("Mrſ Smith", "Mrſ", "Smith", False),  # the title pattern ignores case as Unicode does
+        ("Smith, Jane", "Smith,", "Jane", False),
+        ("Jane J Smith", "Jane J", "Smith", False),
+        ("Jane\u00a0Smith", "Jane", "Smith", False),
+    ],
+)
+def test_plainly_fine_names_are_the_ones_classify_passes(name, first, last, plain):
+    """The shortcut never skips a name ``classify`` would report."""
+    assert client_names.plainly_fine(name, first, last) is plain
+    if plain:
+        assert client_names.classify(name, first, last) is None

@@ -2,16 +2,21 @@
 as the practice's country sees them."""
 
 import random
+import re
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
+from phonenumbers import PhoneMetadata
 from stdnum.au import abn, acn, tfn
 
 from audits.validators import identifier_checks
 from audits.validators.identifier_checks import (
+    _valid_number_pattern,
     au_tax_accepted,
+    is_plain_email,
     plain_emails,
     plain_phones,
 )
@@ -204,6 +209,31 @@ def test_the_phone_patterns_agree_with_phonenumbers(region):
     assert sum(accepted) > 0.9 * sum(ok for v, ok in zip(values, valid, strict=True) if v in plain)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "+",
+        "()",
+        "++61 2 9999 1234",
+        "+61 2 9999 1234",
+        "(02) 9999-1234",
+        "02.9999.1234",
+        "02\u00a09999 1234",  # a non-breaking space is a space
+        "0\uff12 9999 1234",  # a fullwidth digit is a digit
+        "\u0660\u0662 9999 1234",
+        "02 9999 1234 x",
+        "02/9999/1234",
+    ],
+)
+def test_the_phone_shape_is_a_plus_then_digits_spaces_and_brackets(value):
+    r"""The first pass reads a value only when it is shaped r"\+?[\d\s().-]+"; what it then
+    accepts is a valid number."""
+    (accepted,) = plain_phones(pd.Series([value]), "AU")
+    if accepted:
+        assert re.fullmatch(r"\+?[\d\s().-]+", value)
+        assert phonenumbers.is_valid_number(phonenumbers.parse(value, "AU"))
+
+
 def test_the_email_pattern_accepts_only_what_email_validator_accepts():
     values = [
         "jane.smith@mail.example",
@@ -232,3 +262,74 @@ def test_the_email_pattern_accepts_only_what_email_validator_accepts():
     assert list(accepted[:4]) == [True, True, True, True]
     with pytest.raises(EmailNotValidError):
         validate_email("a@ab--cd.com", check_deliverability=False)
+
+
+_OLD_PLAIN_EMAIL = re.compile(  # the first pass as one pattern, before its checks were split up
+    r"(?=[^@]{1,64}@)(?=.{3,254}$)[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+_OLD_SPECIAL_USE = re.compile(r"(?:^|[.@])(?:arpa|invalid|local|localhost|onion|test)$")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "jane.smith@mail.example",
+        "a@x.LOCAL",
+        "a@x.Test",
+        "a@b.c.onion",
+        "a@test.com",
+        "a@xtest",
+        "a@x.xtest",
+        "a@x.com\n",
+        "a\n@x.com",
+        "a--b@x.com",
+        "a" * 64 + "@x.com",
+        "a" * 65 + "@x.com",
+        "a@" + ".".join(["b" * 61] * 4) + ".coms",  # 254 characters
+        "a@" + ".".join(["b" * 61] * 4) + ".comss",  # 255
+        "a@b.co",
+    ],
+)
+def test_is_plain_email_is_the_single_pattern_it_replaced(value):
+    old = (
+        _OLD_PLAIN_EMAIL.fullmatch(value) is not None
+        and "--" not in value
+        and _OLD_SPECIAL_USE.search(value.lower()) is None
+    )
+    assert is_plain_email(value) is old
+
+
+def _old_plain_phones(values: pd.Series, region: str) -> np.ndarray:
+    """The phone first pass as it was written with pandas string methods, for comparison."""
+    meta = PhoneMetadata.metadata_for_region(region)
+    code = str(meta.country_code)
+    plus = values.str.startswith("+")
+    digits = values.str.replace(r"\D", "", regex=True)
+    international = plus & digits.str.startswith(code)
+    national = ~plus & digits.str.match(r"0[1-9]") & ~digits.str.match(meta.international_prefix)
+    nsn = digits.str[len(code) :].where(international, digits.str[1:])
+    international &= ~nsn.str.match(meta.national_prefix_for_parsing)
+    candidate = values.str.fullmatch(r"\+?[\d\s().-]+") & (international | national)
+    valid = nsn.where(candidate, "").str.fullmatch(_valid_number_pattern(region))
+    return (candidate & valid).to_numpy(dtype=bool)
+
+
+@pytest.mark.parametrize("region", ["AU", "NZ", "GB"])
+def test_plain_phones_gives_the_verdicts_of_the_pandas_version(region):
+    rng = random.Random(f"old-{region}")
+    code = str(phonenumbers.country_code_for_region(region))
+    values = ["+", "()", "++61 2 9999 1234", "0\uff12 9999 1234", "02\u00a09999 1234", "02/9999"]
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(7, 11)))
+        values += [f"0{digits}", f"({digits[:2]}) {digits[2:]}-", f"+{code} {digits}", f"+{digits}"]
+    series = pd.Series(values, dtype=object)
+    assert list(plain_phones(series, region)) == list(_old_plain_phones(series, region))
+
+
+def test_the_tax_first_pass_leaves_digits_of_other_scripts_to_stdnum():
+    """Eight Arabic-Indic digits once crashed the rule (the checksums read ASCII bytes)."""
+    values = pd.Series(["\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668", "51 824 753 556"])
+    assert list(au_tax_accepted(values)) == [False, True]
+    rows = [client("Jane Smith", tax_number=values[0])]
+    assert [f.code for f in findings(identifier_checks, country="AU", xpm_clients=rows)] == [CODE]
