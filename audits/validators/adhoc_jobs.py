@@ -8,21 +8,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Rule
+from audits.validators.base import Context, Finding, Rule, per_distinct
 
 WHERE = "XPM → Business → Settings → Xero (invoice import)"
 ADHOC_RE = re.compile(r"\bad[ -]?hoc\b|\bmisc\b|\bmiscellaneous\b", re.IGNORECASE)
 
 
 CLI_PREFIX = "CLI-"  # a client-level reference (step 9), not a stray Client Order No.
-
-
-def each_distinct(values, function, dtype=object) -> np.ndarray:
-    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
-    value and spread back by one take: job names and Client Order Nos. repeat."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
-    return done[codes]
 
 
 class AdHocLookingJob(Rule):
@@ -34,12 +26,12 @@ class AdHocLookingJob(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         proposals = ctx.table("ignition_proposals")
-        name = each_distinct(jobs.col("name"), str.strip)
-        order = each_distinct(jobs.col("client_order_no"), str.strip)
-        by_name = each_distinct(name, lambda n: ADHOC_RE.search(n) is not None, bool)
+        name = per_distinct(jobs.col("name"), str.strip)
+        order = per_distinct(jobs.col("client_order_no"), str.strip)
+        by_name = per_distinct(name, lambda n: ADHOC_RE.search(n) is not None, bool)
         if proposals is not None:
             known = {p.strip() for p in pd.unique(proposals.col("proposal").to_numpy(dtype=object))}
-            stray = each_distinct(
+            stray = per_distinct(
                 order,
                 lambda o: o != "" and o not in known and not o.upper().startswith(CLI_PREFIX),
                 bool,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, Table, fold
+from audits.validators.base import Context, Finding, Related, Rule, Table, fold, per_distinct
 
 PERIOD_RE = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
@@ -20,14 +20,6 @@ YEAR_RE = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
 GROUP_SEPARATOR_RE = re.compile(r"\s*[,;]\s*")
-
-
-def each_distinct(values, function, dtype=object) -> np.ndarray:
-    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
-    value and spread back by one take: job names, templates and dates repeat heavily."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
-    return done[codes]
 
 
 def _year(text: str) -> str:
@@ -49,22 +41,22 @@ def jobs_frame(ctx: Context) -> pd.DataFrame:
 
     def compute() -> pd.DataFrame:
         jobs = ctx.table("xpm_jobs")
-        name = each_distinct(jobs.col("name"), str.strip)
-        template = each_distinct(jobs.col("template"), str.strip)
+        name = per_distinct(jobs.col("name"), str.strip)
+        template = per_distinct(jobs.col("template"), str.strip)
         # The year a job is for: its start date, else its due date (ISO once loaded, but a date
         # the loader could not read stays as typed), else a year in its name.
-        year = each_distinct(jobs.col("start_date"), _year)
+        year = per_distinct(jobs.col("start_date"), _year)
         for fallback in (jobs.col("due_date"), name):
-            year = np.where(year == "", each_distinct(fallback, _year), year)
+            year = np.where(year == "", per_distinct(fallback, _year), year)
         # "Same template or service": with no template, the job name without its period/year.
         unnamed = template == ""
         label = template.copy()
-        label[unnamed] = each_distinct(name[unnamed], _bare_name)
+        label[unnamed] = per_distinct(name[unnamed], _bare_name)
         text = {
             "client": jobs.col("client").to_numpy(dtype=object),
             "template": template,
             "label": label,
-            "service": each_distinct(label, fold),
+            "service": per_distinct(label, fold),
             "name": name,
             "year": year,
         }
@@ -107,7 +99,7 @@ class PeriodInJobName(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         frame = jobs_frame(ctx)
-        flagged = frame[each_distinct(frame["name"], lambda n: bool(PERIOD_RE.search(n)), bool)]
+        flagged = frame[per_distinct(frame["name"], lambda n: bool(PERIOD_RE.search(n)), bool)]
         for item in flagged.itertuples():
             base = PERIOD_RE.sub("", item.name)
             # "Tax Return - June 2025" -> "Tax Return 2025": drop the separator left behind.
@@ -144,7 +136,7 @@ def group_members(clients: Table) -> dict[str, list[int]]:
     group of a client in one cell: "Osei Group, Osei Family"."""
     codes, cells = pd.factorize(clients.col("group").to_numpy(dtype=object))
     groups = [[g.strip() for g in GROUP_SEPARATOR_RE.split(cell)] for cell in cells]
-    named = each_distinct(clients.col("name"), lambda n: n.strip() != "", bool)
+    named = per_distinct(clients.col("name"), lambda n: n.strip() != "", bool)
     members: dict[str, list[int]] = {}
     for position in np.flatnonzero((codes >= 0) & named).tolist():
         for group in groups[codes[position]]:

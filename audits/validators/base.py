@@ -230,6 +230,19 @@ class RunResult:
         return summarise(self.findings)
 
 
+def per_distinct(values, function, dtype=object) -> np.ndarray:
+    """``function`` of each cell of a text column (``function("")`` for a missing cell), once per
+    distinct value and spread back by one take: exports repeat their values heavily."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
+    return done[codes]
+
+
+def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
+    """Which of ``values`` are in ``wanted``, by one set lookup each."""
+    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
+
+
 def rows_by_value(values: pd.Series, rows: pd.Series) -> dict[str, list[int]]:
     """Value as typed -> the spreadsheet rows holding it, in row order, for the non-blank values
     in first-row order (one sort of the codes, not a group per value)."""

@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, fold
+from audits.validators.base import Context, Finding, Related, Rule, fold, is_in, per_distinct
 
 WHERE = "XPM → Business → Settings → Job states"
 
@@ -149,19 +149,6 @@ def _types(ctx: Context) -> dict[str, str]:
 IGNITION_REFERENCE_RE = re.compile(r"^(PROP|CLI)-")  # matched on the value in capitals
 
 
-def each_distinct(values, function, dtype=object) -> np.ndarray:
-    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
-    value and spread back by one take: states, job numbers and references repeat."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
-    return done[codes]
-
-
-def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
-    """Which of ``values`` are in ``wanted``, by one set lookup each."""
-    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
-
-
 @dataclass(frozen=True)
 class InvoiceReferences:
     """Invoice lines' References, trimmed: ``codes`` index the distinct non-blank ``references``
@@ -206,16 +193,16 @@ class NonStandardStateOnBilledJob(Rule):
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
         state = jobs.col("state").to_numpy(dtype=object)
-        kind = each_distinct(state, lambda s: types.get(state_key(s), ""))
+        kind = per_distinct(state, lambda s: types.get(state_key(s), ""))
         # Only jobs in a state of a known type other than Standard can be reported.
         candidates = np.flatnonzero((kind != "") & (kind != StateType.STANDARD))
-        order = each_distinct(
+        order = per_distinct(
             jobs.col("client_order_no").to_numpy(dtype=object)[candidates], str.strip
         )
-        job_no = each_distinct(jobs.col("job_no").to_numpy(dtype=object)[candidates], str.strip)
+        job_no = per_distinct(jobs.col("job_no").to_numpy(dtype=object)[candidates], str.strip)
         lines = _invoice_references(ctx)
         targets = set(lines.references.to_numpy())
-        ignition_ref = each_distinct(
+        ignition_ref = per_distinct(
             order, lambda o: IGNITION_REFERENCE_RE.match(o.upper()) is not None, bool
         )
         targeted = is_in(job_no, targets) | (order != "") & is_in(order, targets)
@@ -250,8 +237,8 @@ class UnmappedState(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         types = _types(ctx)
-        state = each_distinct(jobs.col("state"), str.strip)
-        keys = each_distinct(state, state_key)
+        state = per_distinct(jobs.col("state"), str.strip)
+        keys = per_distinct(state, state_key)
         unmapped = (state != "") & ~is_in(keys, set(types))
         rows = jobs.rows.to_numpy()[unmapped]
         frame = pd.DataFrame({"key": keys[unmapped], "state": state[unmapped], "row": rows})

@@ -328,6 +328,11 @@ _MAYBE_CODE = re.compile(
 def _strip(text: str) -> str:
     if not _MAYBE_CODE.search(text):
         return " ".join(text.split()).strip(" -–—:|_")
+    return strip_by_patterns(text)
+
+
+def strip_by_patterns(text: str) -> str:
+    """Every pattern, pass after pass, and the spacing and edge punctuation tidied."""
     for _ in range(3):  # "zz 1478 Blue Bell (old)" needs more than one pass
         before = text
         for pattern in INTERNAL_CODE_PATTERNS:

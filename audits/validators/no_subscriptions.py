@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, fold
+from audits.validators.base import Context, Finding, Related, Rule, fold, is_in, per_distinct
 
 PASS_THROUGH_RE = re.compile(
     r"subscription|licen[cs]e|disbursement|software\s+(?:fee|recharge)|on-?charge", re.IGNORECASE
@@ -17,22 +17,9 @@ RECURRING_RE = re.compile(r"annual|yearly|monthly|quarterly|weekly|fortnightly|r
 WHERE = "Ignition → Library → (service) → billing; Xero subscription and disbursement items"
 
 
-def each_distinct(values, function, dtype=object) -> np.ndarray:
-    """``function`` of each cell of a text column (blank for a missing cell), once per distinct
-    value and spread back by one take: services, frequencies and job names repeat heavily."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
-    return done[codes]
-
-
 def matching(values, pattern: re.Pattern) -> np.ndarray:
     """Which cells of a text column ``pattern`` is found in (like ``str.contains``)."""
-    return each_distinct(values, lambda text: pattern.search(text) is not None, bool)
-
-
-def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
-    """Which of ``values`` are in ``wanted``, by one set lookup each."""
-    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
+    return per_distinct(values, lambda text: pattern.search(text) is not None, bool)
 
 
 class PassThroughInRecurringProposal(Rule):
@@ -49,7 +36,7 @@ class PassThroughInRecurringProposal(Rule):
         if services is not None:
             by_category = services.col("category").str.contains(PASS_THROUGH_RE)
             flagged = set(services.col("service")[by_category].map(fold))
-            passthrough |= each_distinct(service, lambda s: fold(s) in flagged, bool)
+            passthrough |= per_distinct(service, lambda s: fold(s) in flagged, bool)
         recurring_line = matching(p.col("frequency"), RECURRING_RE)
         proposals, clients = p.col("proposal"), p.col("client")
         proposal_values = proposals.to_numpy(dtype=object)
@@ -93,7 +80,7 @@ class PassThroughJob(Rule):
         client = jobs.col("client").to_numpy(dtype=object)
         names, rows = jobs.col("name").to_numpy(dtype=object), jobs.rows.to_numpy()
         passthrough = pass_through_jobs(jobs.col("name"), jobs.col("template"))
-        templated = each_distinct(jobs.col("template"), lambda t: t.strip() != "", bool)
+        templated = per_distinct(jobs.col("template"), lambda t: t.strip() != "", bool)
         annual = ~passthrough & templated
         flagged = passthrough & is_in(client, set(client[annual]))
         involved = annual & is_in(client, set(client[flagged]))

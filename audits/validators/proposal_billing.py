@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule
+from audits.validators.base import Context, Finding, Related, Rule, is_in
 
 WHERE = "Ignition → Settings → billing (invoice grouping)"
 
@@ -104,11 +104,6 @@ def reference_starts(ctx: Context, prefix: str) -> np.ndarray:
     codes, uniques = reference_codes(ctx)
     starts = np.array([u.upper().startswith(prefix) for u in uniques] + [False], dtype=bool)
     return starts[codes]
-
-
-def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
-    """Which of ``values`` are in ``wanted``, by one set lookup each."""
-    return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
 
 
 @dataclass(frozen=True)

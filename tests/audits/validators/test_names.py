@@ -2,7 +2,6 @@ import pandas as pd
 import pytest
 
 from audits.validators.names import (
-    INTERNAL_CODE_PATTERNS,
     ORGANISATION_WORDS,
     individual_mask,
     is_organisation,
@@ -11,6 +10,7 @@ from audits.validators.names import (
     normalise_series,
     parse_individual,
     proper_case,
+    strip_by_patterns,
     strip_internal_code,
     strip_internal_codes,
 )
@@ -172,21 +172,9 @@ def test_organisation_words_by_set_agree_with_the_pattern(name):
     assert is_organisation(name) == bool(ORGANISATION_WORDS.search(name))
 
 
-def _every_pattern(text: str) -> str:
-    """``strip_internal_code``'s patterns applied without the shortcut for code-free names."""
-    for _ in range(3):
-        before = text
-        for pattern in INTERNAL_CODE_PATTERNS:
-            text = pattern.sub(" ", text)
-        text = " ".join(text.split()).strip(" -–—:|_")
-        if text == before:
-            break
-    return text
-
-
 @pytest.mark.parametrize("name", TRICKY_NAMES)
 def test_the_shortcut_for_code_free_names_changes_no_result(name):
-    expected = _every_pattern(name)
+    expected = strip_by_patterns(name)
     if not expected or expected == " ".join(name.split()):
         expected = name
     assert strip_internal_code(name) == expected
