@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Rule, per_distinct
+from audits.validators.base import Context, Finding, Rule, contains, per_distinct
 
 WHERE = "XPM → Business → Settings → Xero (invoice import)"
 ADHOC_RE = re.compile(r"\bad[ -]?hoc\b|\bmisc\b|\bmiscellaneous\b", re.IGNORECASE)
@@ -28,7 +28,7 @@ class AdHocLookingJob(Rule):
         proposals = ctx.table("ignition_proposals")
         name = per_distinct(jobs.col("name"), str.strip)
         order = per_distinct(jobs.col("client_order_no"), str.strip)
-        by_name = per_distinct(name, lambda n: ADHOC_RE.search(n) is not None, bool)
+        by_name = contains(name, ADHOC_RE)
         if proposals is not None:
             known = {p.strip() for p in pd.unique(proposals.col("proposal").to_numpy(dtype=object))}
             stray = per_distinct(

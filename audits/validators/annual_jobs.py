@@ -8,7 +8,16 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, Table, fold, per_distinct
+from audits.validators.base import (
+    Context,
+    Finding,
+    Related,
+    Rule,
+    Table,
+    contains,
+    fold,
+    per_distinct,
+)
 
 PERIOD_RE = re.compile(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
@@ -99,7 +108,7 @@ class PeriodInJobName(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         jobs = ctx.table("xpm_jobs")
         frame = jobs_frame(ctx)
-        flagged = frame[per_distinct(frame["name"], lambda n: bool(PERIOD_RE.search(n)), bool)]
+        flagged = frame[contains(frame["name"], PERIOD_RE)]
         for item in flagged.itertuples():
             base = PERIOD_RE.sub("", item.name)
             # "Tax Return - June 2025" -> "Tax Return 2025": drop the separator left behind.

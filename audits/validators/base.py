@@ -231,11 +231,17 @@ class RunResult:
 
 
 def per_distinct(values, function, dtype=object) -> np.ndarray:
-    """``function`` of each cell of a text column (``function("")`` for a missing cell), once per
-    distinct value and spread back by one take: exports repeat their values heavily."""
+    """``function`` of each cell of a text column (``function("")`` for a missing cell, a cell
+    that is not text read as its ``str``), once per distinct value and spread back by one take:
+    exports repeat their values heavily."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    done = np.array([function(u) for u in uniques] + [function("")], dtype=dtype)
-    return done[codes]
+    done = [function(u if isinstance(u, str) else str(u)) for u in uniques]
+    return np.array([*done, function("")], dtype=dtype)[codes]
+
+
+def contains(values, pattern: re.Pattern) -> np.ndarray:
+    """Which cells of a text column ``pattern`` is found in (like ``str.contains``)."""
+    return per_distinct(values, lambda text: pattern.search(text) is not None, bool)
 
 
 def is_in(values: np.ndarray, wanted: set) -> np.ndarray:

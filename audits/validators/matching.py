@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from audits.validators.linkage.prepare import STREET_WORDS
+from audits.validators.base import per_distinct
+from audits.validators.linkage.prepare import phone, postcode, street
 from audits.validators.names import (
     match_series,
     normalise_name,
@@ -47,21 +48,12 @@ DISCRIMINATING = ("email", "tax_number", "date_of_birth")
 # --- identifiers -------------------------------------------------------------------------------
 
 
-_NON_DIGIT = re.compile(r"\D")
 _NON_WORD = re.compile(r"\W")
-_PUNCTUATION = re.compile(r"[^\w\s]")
-_SPACE = re.compile(r"\s")
 
 
 def _email(text: str) -> str:
     folded = text.casefold()
     return folded if "@" in folded else ""
-
-
-def _phone(text: str) -> str:
-    digits = _NON_DIGIT.sub("", text)
-    # The last 9 digits: "+61 2 9999 1234" and "(02) 9999 1234" are one number.
-    return digits[-9:] if len(digits) >= 8 else ""
 
 
 def _tax_number(text: str) -> str:
@@ -70,38 +62,25 @@ def _tax_number(text: str) -> str:
     return tax if len(tax) >= 5 and len(set(tax)) > 1 else ""
 
 
-def _street(text: str) -> str:
-    words = _PUNCTUATION.sub(" ", text.casefold()).split()
-    return " ".join(STREET_WORDS.get(w, w) for w in words)
-
-
-def _postcode(text: str) -> str:
-    return _SPACE.sub("", text).casefold()
-
-
 def _each_distinct(frame: pd.DataFrame, name: str, normalise=str) -> np.ndarray:
     """``normalise`` of the column's values (trimmed; "" when absent), once per distinct value."""
     if name not in frame:
         return np.full(len(frame), "", dtype=object)
-    codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))  # missing: -1
-    done = [normalise(u.strip()) if isinstance(u, str) else "" for u in uniques]
-    return np.array([*done, ""], dtype=object)[codes]
+    return per_distinct(frame[name], lambda text: normalise(text.strip()))
 
 
 def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Each identifier as a comparable key ("" when blank or unusable), once per distinct
     value."""
-    street, postcode = (
-        _each_distinct(frame, "address", _street),
-        _each_distinct(frame, "postcode", _postcode),
-    )
-    both = (street != "") & (postcode != "")
+    streets = _each_distinct(frame, "address", street)
+    postcodes = _each_distinct(frame, "postcode", postcode)
+    both = (streets != "") & (postcodes != "")
     columns = {
         "email": _each_distinct(frame, "email", _email),
-        "phone": _each_distinct(frame, "phone", _phone),
+        "phone": _each_distinct(frame, "phone", phone),
         "tax_number": _each_distinct(frame, "tax_number", _tax_number),
         "date_of_birth": _each_distinct(frame, "date_of_birth"),
-        "street": np.where(both, street + "|" + postcode, ""),
+        "street": np.where(both, streets + "|" + postcodes, ""),
     }
     return pd.DataFrame(
         {k: pd.Series(v, index=frame.index, dtype="str") for k, v in columns.items()}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, Table, rows_by_value
+from audits.validators.base import Context, Finding, Related, Rule, rows_by_value
 from audits.validators.clean_data import FIELDS as CLIENT_FIELDS
 from audits.validators.clean_data import clients, group_evidence, prepared, same_name_groups
 from audits.validators.linkage.crossing import pair_up
@@ -31,11 +31,6 @@ from audits.validators.names import parse_individual, proper_case, strip_interna
 XERO_WHERE = "Xero → Contacts → (the contact) → Edit"
 XPM_WHERE = "XPM → Clients → (the client) → Edit Client"
 IGNITION_WHERE = "Ignition → Clients → (the client) → Edit"
-
-
-def _names(table: Table, field: str) -> dict[str, list[int]]:
-    """Name as typed -> its spreadsheet rows (blank names left out), in first-row order."""
-    return rows_by_value(table.col(field), table.rows)
 
 
 ACRONYM_LETTERS = 4  # "KPMG", "ABC": a word this short in capitals is a name, not shouting
@@ -82,8 +77,12 @@ def _stripped(names: list[str]) -> dict[str, str]:
 
 
 def _names_of(ctx: Context, kind: str) -> dict[str, list[int]]:
-    """``_names`` of a kind's name column, once per run (read-only: shared by the rules)."""
-    return ctx.memo(f"name_parity.names.{kind}", lambda: _names(ctx.table(kind), "name"))
+    """A kind's names as typed -> their spreadsheet rows (blank names left out), in first-row
+    order; once per run (read-only: shared by the rules)."""
+    table = ctx.table(kind)
+    return ctx.memo(
+        f"name_parity.names.{kind}", lambda: rows_by_value(table.col("name"), table.rows)
+    )
 
 
 def _xpm_pool(ctx: Context) -> NamePool:

@@ -26,6 +26,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from audits.validators.base import per_distinct
+
 # One token stands for every legal suffix, so "Blue Bell Pty Ltd" == "Blue Bell Limited".
 LEGAL_SUFFIX_TOKEN = "<legal>"  # noqa: S105 - a token, not a password
 LEGAL_SUFFIXES = (
@@ -84,11 +86,7 @@ def distinct(values: pd.Series):
 def each_distinct(values: pd.Series, function) -> pd.Series:
     """``function`` over a text column (blank for a missing cell), once per distinct value and
     spread back by one take: names repeat, and mapping a dict costs more than the take."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    done = np.empty(len(uniques) + 1, dtype=object)
-    done[:-1] = [function(u if isinstance(u, str) else str(u)) for u in uniques]
-    done[-1] = function("")
-    return pd.Series(done[codes], index=values.index, dtype="str")
+    return pd.Series(per_distinct(values, function), index=values.index, dtype="str")
 
 
 def normalise_series(values: pd.Series) -> pd.Series:

@@ -8,18 +8,22 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, fold, is_in, per_distinct
+from audits.validators.base import (
+    Context,
+    Finding,
+    Related,
+    Rule,
+    contains,
+    fold,
+    is_in,
+    per_distinct,
+)
 
 PASS_THROUGH_RE = re.compile(
     r"subscription|licen[cs]e|disbursement|software\s+(?:fee|recharge)|on-?charge", re.IGNORECASE
 )
 RECURRING_RE = re.compile(r"annual|yearly|monthly|quarterly|weekly|fortnightly|recurring", re.I)
 WHERE = "Ignition → Library → (service) → billing; Xero subscription and disbursement items"
-
-
-def matching(values, pattern: re.Pattern) -> np.ndarray:
-    """Which cells of a text column ``pattern`` is found in (like ``str.contains``)."""
-    return per_distinct(values, lambda text: pattern.search(text) is not None, bool)
 
 
 class PassThroughInRecurringProposal(Rule):
@@ -32,12 +36,12 @@ class PassThroughInRecurringProposal(Rule):
         p = ctx.table("ignition_proposals")
         services = ctx.table("ignition_services")
         service = p.col("service")
-        passthrough = matching(service, PASS_THROUGH_RE)
+        passthrough = contains(service, PASS_THROUGH_RE)
         if services is not None:
             by_category = services.col("category").str.contains(PASS_THROUGH_RE)
             flagged = set(services.col("service")[by_category].map(fold))
             passthrough |= per_distinct(service, lambda s: fold(s) in flagged, bool)
-        recurring_line = matching(p.col("frequency"), RECURRING_RE)
+        recurring_line = contains(p.col("frequency"), RECURRING_RE)
         proposals, clients = p.col("proposal"), p.col("client")
         proposal_values = proposals.to_numpy(dtype=object)
         recurring_proposals = set(proposal_values[recurring_line & ~passthrough])

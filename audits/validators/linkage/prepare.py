@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from audits.validators.base import per_distinct
 from audits.validators.names import (
     TITLE_RE,
     is_organisation,
@@ -40,7 +41,7 @@ FIELDS = (
     "normal",  # normalise_name: equal here is "the same name" (C05.E001), not compared fuzzily
 )
 
-STREET_WORDS = {  # abbreviations read as the word (matching.identifier_frame uses it too)
+STREET_WORDS = {  # abbreviations read as the word
     "st": "street",
     "rd": "road",
     "ave": "avenue",
@@ -101,8 +102,7 @@ def _stripped(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A column trimmed ("" for a missing cell or column), once per distinct value."""
     if name not in frame:
         return np.full(len(frame), "", dtype=object)
-    codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))
-    return np.array([_strip(u) for u in uniques] + [""], dtype=object)[codes]
+    return per_distinct(frame[name], str.strip)
 
 
 def _coded(raw: np.ndarray, normalise: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
