@@ -1,13 +1,14 @@
 """Wide headers: the column limit, repeated names, and work that grows with a file's width at
 most linearly (issue 13: ``x,x,…,x`` 40,000 times took 17 s in pandas' name mangling).
 
-Growth is measured, never a wall-clock time: a deterministic count of header normalisations,
-and the ratio of CPU times (best of three) for 20,000 against 40,000 columns (2x the columns may cost
-at most 2.5x; the quadratic mangling cost 3.4x and more).
+Growth is counted, never timed: header normalisations, and every function call (Python's and C
+builtins', as ``sys.setprofile`` sees them) made while loading 10,000 against 20,000 columns. 2x the
+columns may cost at most 2.2x the calls; the quadratic mangling made 4x. Timings stay in
+``bench/bench_loading.py``: a CPU-time ratio asserted here failed when another process shared the
+machine.
 """
 
-import gc
-import time
+import sys
 
 import pandas as pd
 import pytest
@@ -29,18 +30,21 @@ def distinct(n: int) -> bytes:
     return (",".join(f"c{i}" for i in range(n)) + "\n" + ",".join(["1"] * n) + "\n").encode()
 
 
-def cpu_cost(data: bytes, limits: LoadLimits, runs: int = 3) -> float:
-    times = []
-    gc.disable()  # a collection landing in one run would measure the collector, not the loader
+def calls_made(data: bytes, limits: LoadLimits) -> int:
+    """How many functions loading ``data`` calls: the same for the same input, whatever the load."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        calls += event in ("call", "c_call")
+
+    sys.setprofile(count)
     try:
-        for _ in range(runs):
-            start = time.process_time()
-            with pytest.raises(LoadError):
-                load_bytes(data, "wide.csv", limits=limits)
-            times.append(time.process_time() - start)
+        with pytest.raises(LoadError):
+            load_bytes(data, "wide.csv", limits=limits)
     finally:
-        gc.enable()
-    return min(times)  # the least disturbed run: noise from other processes only adds
+        sys.setprofile(None)
+    return calls
 
 
 def test_it_refuses_a_header_over_the_column_limit_in_words():
@@ -109,6 +113,7 @@ def test_it_normalises_each_header_cell_a_bounded_number_of_times(monkeypatch):
 
 
 @pytest.mark.parametrize("make", [repeated, distinct], ids=["one name repeated", "distinct"])
-def test_it_costs_at_most_linear_work_in_the_header_width(make):
-    cost = {n: cpu_cost(make(n), UNLIMITED) for n in (20_000, 40_000)}
-    assert cost[40_000] <= 2.5 * cost[20_000], cost
+def test_it_makes_at_most_linearly_more_calls_as_the_header_widens(make):
+    calls = {n: calls_made(make(n), UNLIMITED) for n in (10_000, 20_000)}
+    assert calls[10_000] > 10_000  # the count sees the per-column work at all
+    assert calls[20_000] <= 2.2 * calls[10_000], calls
