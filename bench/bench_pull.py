@@ -150,7 +150,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--validate", action="store_true", help="Keep the fake's contract checks.")
     args = parser.parse_args()
-    for noisy in ("werkzeug", "httpx", "axes"):
+    for noisy in ("werkzeug", "httpx2", "axes"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
     fake, running = start_fake(args.rows, args.validate)

@@ -9,8 +9,8 @@ reached, the limits are kept per process; Xero's 429 ``Retry-After`` (honoured i
 ``audits.xero.pulling``) covers what several processes then let through. The day's 5,000 calls
 are counted in the database (``pulling._count_call``).
 
-``get`` is ``httpx.get`` taking a slot first: it waits in-process for the window (at most a
-minute) or a free slot; when none comes it raises ``httpx.PoolTimeout``, which the pull treats
+``get`` is ``httpx2.get`` taking a slot first: it waits in-process for the window (at most a
+minute) or a free slot; when none comes it raises ``httpx2.PoolTimeout``, which the pull treats
 as a transient failure and retries later, resuming where it stopped."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import httpx
+import httpx2
 import redis
 from django.conf import settings
 
@@ -184,7 +184,7 @@ def slot(key: str, limits: Limits | None = None, using=None) -> Iterator[None]:
     while wait := chosen.try_acquire(key, token, limits):
         waited += wait
         if waited > limits.window + limits.lease:
-            raise httpx.PoolTimeout(f"No call slot for {limits.window + limits.lease:.0f} s.")
+            raise httpx2.PoolTimeout(f"No call slot for {limits.window + limits.lease:.0f} s.")
         sleep(wait)
     try:
         yield
@@ -192,7 +192,7 @@ def slot(key: str, limits: Limits | None = None, using=None) -> Iterator[None]:
         chosen.release(key, token)
 
 
-def get(url: str, *, headers: dict, **kwargs) -> httpx.Response:
-    """``httpx.get`` within the limits of the tenant named in ``Xero-Tenant-Id``."""
+def get(url: str, *, headers: dict, **kwargs) -> httpx2.Response:
+    """``httpx2.get`` within the limits of the tenant named in ``Xero-Tenant-Id``."""
     with slot(headers.get("Xero-Tenant-Id") or "identity"):
-        return httpx.get(url, headers=headers, **kwargs)
+        return httpx2.get(url, headers=headers, **kwargs)

@@ -1,10 +1,10 @@
-"""OAuth 2.0 authorisation code against Xero identity (Authlib over httpx), the least scopes,
+"""OAuth 2.0 authorisation code against Xero identity (Authlib over httpx2), the least scopes,
 and ``/connections``. Tokens pass through here in clear only in memory: ``audits.xero.session``
 stores them encrypted. Nothing here logs a token."""
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 from django.conf import settings
@@ -71,7 +71,7 @@ def refresh(refresh_token: str) -> dict:
 
 def connections(access_token: str) -> list[dict]:
     """The tenants the token reaches (``GET /connections``)."""
-    answer = httpx.get(
+    answer = httpx2.get(
         f"{settings.XERO_API_URL}/connections",
         headers={"Authorization": f"Bearer {access_token}"},
         timeout=settings.XERO_TIMEOUT_SECONDS,
@@ -82,7 +82,7 @@ def connections(access_token: str) -> list[dict]:
 
 def delete_connection(access_token: str, connection_id: str) -> None:
     """Revoke one tenant's connection; one already gone is fine."""
-    answer = httpx.delete(
+    answer = httpx2.delete(
         f"{settings.XERO_API_URL}/connections/{connection_id}",
         headers={"Authorization": f"Bearer {access_token}"},
         timeout=settings.XERO_TIMEOUT_SECONDS,

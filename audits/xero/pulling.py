@@ -10,7 +10,7 @@ import io
 import json
 import time
 
-import httpx
+import httpx2
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -47,7 +47,7 @@ def _count_call(connection: Connection) -> None:
     connection.calls_today += 1
 
 
-def _get(connection: Connection, source: Source, cursor: str, window: dict) -> httpx.Response:
+def _get(connection: Connection, source: Source, cursor: str, window: dict) -> httpx2.Response:
     """One page: the token refreshed once on a 401, a short 429 waited for (Retry-After)."""
     refresh = False
     for _attempt in range(5):
@@ -63,7 +63,7 @@ def _get(connection: Connection, source: Source, cursor: str, window: dict) -> h
                 headers=headers,
                 timeout=settings.XERO_TIMEOUT_SECONDS,
             )
-        except httpx.TransportError as error:
+        except httpx2.TransportError as error:
             raise Transient(f"Xero did not answer ({type(error).__name__}).") from None
         if answer.status_code == 200:
             return answer
@@ -115,7 +115,7 @@ def run_pull(pull_id: int) -> str:
         raise
     except session.NeedsReconnecting:
         return _fail(pull, "XPM and Xero need reconnecting: connect again, then pull again.")
-    except httpx.HTTPStatusError as refused:
+    except httpx2.HTTPStatusError as refused:
         system = KINDS[pull.kind].system
         code = refused.response.status_code
         return _fail(pull, f"{system} refused the call ({code}); nothing was loaded.")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import httpx
+import httpx2
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -78,7 +78,7 @@ def _tenant(connection: Connection, fix: Fix) -> str:
     return connection.xero_tenant_id if fix.system == "Xero" else connection.xpm_tenant_id
 
 
-def _call(connection: Connection, tenant: str, call: Call) -> httpx.Response:
+def _call(connection: Connection, tenant: str, call: Call) -> httpx2.Response:
     """One call: the token refreshed once on a 401, a short 429 waited for (Retry-After)."""
     refresh = False
     for _attempt in range(4):
@@ -89,7 +89,7 @@ def _call(connection: Connection, tenant: str, call: Call) -> httpx.Response:
         if call.idempotency_key:
             headers["Idempotency-Key"] = call.idempotency_key
         with limits.slot(tenant):
-            answer = httpx.request(
+            answer = httpx2.request(
                 call.method,
                 f"{settings.XERO_API_URL}{call.path}",
                 json=call.body,
@@ -109,7 +109,7 @@ def _call(connection: Connection, tenant: str, call: Call) -> httpx.Response:
     raise NotSent("Xero kept refusing the call; send it again later.")
 
 
-def _refusal(answer: httpx.Response) -> str:
+def _refusal(answer: httpx2.Response) -> str:
     """Xero's or XPM's own words for a refused change, when it gave any."""
     try:
         body = answer.json()
@@ -165,7 +165,7 @@ def send_one(connection: Connection, fix: Fix) -> FixStatus:
         status, reason, kept = FixStatus.FAILED, str(transient), {}
     except NotSent as not_sent:
         status, reason, kept = FixStatus.FAILED, str(not_sent), {}
-    except httpx.TransportError as error:
+    except httpx2.TransportError as error:
         status, reason, kept = (
             FixStatus.FAILED,
             f"{fix.system} did not answer ({type(error).__name__}).",

@@ -7,7 +7,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from django.core.management import call_command
 
@@ -106,18 +106,18 @@ def fake_process():
 def test_the_fake_serves_on_its_own(fake_process):
     url, banner = fake_process
     assert "client id liftoff-demo" in banner
-    assert httpx.get(f"{url}/connections").status_code == 401  # no token
+    assert httpx2.get(f"{url}/connections").status_code == 401  # no token
     allow = {
         "client_id": demo.DEMO_XERO_CLIENT_ID,
         "redirect_uri": "http://127.0.0.1:8000/connect/callback/",
         "state": "s",
     }
-    page = httpx.get(f"{url}/identity/connect/authorize", params=allow)
+    page = httpx2.get(f"{url}/identity/connect/authorize", params=allow)
     tenants = re.findall(r'name="tenant" value="([^"]+)"', page.text)
     assert "Allow access" in page.text and len(tenants) == 2
-    back = httpx.post(f"{url}/identity/connect/authorize", data={**allow, "tenant": tenants})
+    back = httpx2.post(f"{url}/identity/connect/authorize", data={**allow, "tenant": tenants})
     code = re.search(r"code=([^&]+)", back.headers["Location"]).group(1)
-    token = httpx.post(
+    token = httpx2.post(
         f"{url}/connect/token",
         data={
             "grant_type": "authorization_code",
@@ -127,9 +127,9 @@ def test_the_fake_serves_on_its_own(fake_process):
         auth=(demo.DEMO_XERO_CLIENT_ID, demo.DEMO_XERO_CLIENT_SECRET),
     ).json()["access_token"]
     bearer = {"Authorization": f"Bearer {token}"}
-    found = httpx.get(f"{url}/connections", headers=bearer).json()
+    found = httpx2.get(f"{url}/connections", headers=bearer).json()
     xpm = next(t["tenantId"] for t in found if t["tenantType"] == "PRACTICEMANAGER")
-    clients = httpx.get(
+    clients = httpx2.get(
         f"{url}/practicemanager/v3.1/client.api/paged-list",
         params={"pageSize": 100},
         headers={**bearer, "Xero-Tenant-Id": xpm},

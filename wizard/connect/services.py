@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
+import httpx2
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,7 +63,7 @@ def complete(*, practice: Practice, actor, code: str, redirect_uri: str) -> Conn
     try:
         token = oauth.exchange(code=code, redirect_uri=redirect_uri)
         found = oauth.connections(token["access_token"])
-    except (oauth.Refused, httpx.HTTPError) as error:
+    except (oauth.Refused, httpx2.HTTPError) as error:
         logger.warning("Connecting practice %s failed: %s", practice.pk, type(error).__name__)
         raise Refused("Xero did not accept the connection. Try connecting again.") from None
     xpm, xero = _tenant(found, oauth.XPM), _tenant(found, oauth.XERO)
@@ -110,7 +110,7 @@ def _revoke(connection: Connection) -> bool:
         token = access_token(connection)
         for connection_id in ids:
             oauth.delete_connection(token, connection_id)
-    except (NeedsReconnecting, httpx.HTTPError) as error:
+    except (NeedsReconnecting, httpx2.HTTPError) as error:
         logger.warning(
             "Revoking practice %s failed: %s", connection.practice_id, type(error).__name__
         )

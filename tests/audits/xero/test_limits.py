@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 import redis
 
@@ -113,7 +113,7 @@ def test_it_gives_up_with_a_pool_timeout_the_pull_retries_later(redis_url, key, 
     using = limits.RedisLimiter(redis_url)
     with limits.slot(key, once_a_minute, using=using):
         pass
-    with pytest.raises(httpx.PoolTimeout), limits.slot(key, once_a_minute, using=using):
+    with pytest.raises(httpx2.PoolTimeout), limits.slot(key, once_a_minute, using=using):
         pass
     assert waited and 55 < waited[0] <= 60
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs, urlparse
 
-import httpx
+import httpx2
 from django.urls import reverse
 
 from audits.models import Connection
@@ -11,9 +11,9 @@ from audits.models import Connection
 def consent(fake, authorise_url: str) -> str:
     """Allow both tenants on the fake's consent page; the callback URL it redirects to."""
     query = {k: v[0] for k, v in parse_qs(urlparse(authorise_url).query).items()}
-    page = httpx.get(authorise_url)
+    page = httpx2.get(authorise_url)
     assert "Allow access" in page.text
-    answer = httpx.post(
+    answer = httpx2.post(
         authorise_url, data={**query, "tenant": [fake.xpm["tenantId"], fake.org["tenantId"]]}
     )
     return answer.headers["Location"]
