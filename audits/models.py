@@ -346,6 +346,9 @@ class Fix(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # When it was handed to a worker ("sending"); a send that outlives the broker's redelivery is
+    # handed over again (audits.xero.sending.stale_sends).
+    sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

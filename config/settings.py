@@ -244,6 +244,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "liftoff
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-stale-runs": {"task": "audits.tasks.sweep_stale_runs", "schedule": 15.0},
+    "sweep-stale-sends": {"task": "audits.xero.tasks.sweep_stale_sends", "schedule": 60.0},
     "checkpoint-audit-heads": {
         "task": "wizard.tasks.checkpoint_audit_heads",
         "schedule": float(LIFTOFF_AUDIT_CHECKPOINT_EVERY),
@@ -258,6 +259,10 @@ LIFTOFF_INVITATION_DAYS = envint("LIFTOFF_INVITATION_DAYS", 7)
 # heartbeat only moves with progress).
 LIFTOFF_RUN_HEARTBEAT = envint("LIFTOFF_RUN_HEARTBEAT", 5)
 LIFTOFF_RUN_STALE_AFTER = envint("LIFTOFF_RUN_STALE_AFTER", 300)
+# Fixes still "sending" this many seconds after they were handed to a worker are handed over again
+# (the send task's message was lost, not merely redelivered: longer than the broker's visibility
+# timeout). Sending twice is safe: a record that already reads the new value is not written again.
+LIFTOFF_FIX_SEND_STALE_AFTER = envint("LIFTOFF_FIX_SEND_STALE_AFTER", 1200)
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import quote
 
 import httpx2
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audits.models import Connection, Fix, FixStatus, Pull
@@ -203,6 +205,23 @@ def send_all(onboarding_id: int, queue: Callable[[int], object]) -> dict[str, in
     touched = {KIND_PULLED[f.record_kind] for f in fixes if f.status in pulled_again}
     repull(fixes[0], touched, queue)
     return counts
+
+
+def stale_sends(now=None) -> list[int]:
+    """The onboardings whose fixes have been "sending" for longer than
+    ``LIFTOFF_FIX_SEND_STALE_AFTER`` (their send task was lost), or since before the clock was
+    kept: each is handed over again, its clock restarted so that the next sweep leaves it alone
+    while that send runs. Claimed by one UPDATE each, so two sweeps never both hand one over."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.LIFTOFF_FIX_SEND_STALE_AFTER)
+    late = Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True)
+    stale = Fix.objects.filter(late, status=FixStatus.SENDING)
+    claimed = []
+    for onboarding_id in sorted(set(stale.values_list("onboarding_id", flat=True))):
+        if stale.filter(onboarding_id=onboarding_id).update(sending_since=now):
+            logger.warning("Fixes of onboarding %s were still sending; sent again", onboarding_id)
+            claimed.append(onboarding_id)
+    return claimed
 
 
 def repull(fix: Fix, kinds: set[str], queue: Callable[[int], object]) -> list[Pull]:

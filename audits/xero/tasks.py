@@ -22,3 +22,12 @@ def pull(self, pull_id: int) -> str:
 def send_fixes(onboarding_id: int) -> dict:
     """Send the onboarding's fixes marked "sending" (``audits.xero.sending``)."""
     return sending.send_all(onboarding_id, queue=pull.delay_on_commit)
+
+
+@shared_task
+def sweep_stale_sends() -> list[int]:
+    """Hand over again the sends whose task was lost (``sending.stale_sends``); run by beat."""
+    onboardings = sending.stale_sends()
+    for onboarding_id in onboardings:
+        send_fixes.delay(onboarding_id)
+    return onboardings

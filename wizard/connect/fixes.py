@@ -159,7 +159,7 @@ def start_sending(*, practice: Practice, onboarding, actor) -> int:
         count = (
             fixes_of(onboarding)
             .filter(status__in=SENDABLE, approved_by__isnull=False)
-            .update(status=FixStatus.SENDING, reason="")
+            .update(status=FixStatus.SENDING, reason="", sending_since=timezone.now())
         )
         if not count:
             raise Refused("Approve a fix first; then send it.")

@@ -1,13 +1,16 @@
 """Sending approved fixes back to the fake XPM and Xero, through the real pull → check → fix
 list → approve → send → re-pull → re-check path; only the fake server stands in."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import timezone
 
 from audits import fixes as derivation
 from audits.models import Finding, Fix, FixStatus, Pull, ValidationRun
-from audits.xero import sending
+from audits.xero import sending, tasks
 from tests.wizard.fixes.conftest import run_queued
 from wizard.connect import fixes
 from wizard.connect.services import Refused
@@ -276,3 +279,43 @@ def test_another_spelling_for_a_pair_renames_both_sides(
     _send(practice, manager, django_capture_on_commit_callbacks)
     assert fake_xero.client_by(xpm.record_id)["name"] == "Kohler Logistics Pty Ltd"
     assert fake_xero.contact_by(contact.record_id)["Name"] == "Kohler Logistics Pty Ltd"
+
+
+def test_a_send_whose_task_was_lost_is_handed_over_again_once(
+    practice, manager, pulled, fake_xero, django_capture_on_commit_callbacks, settings
+):
+    onboarding = practice.current_onboarding()
+    renames = _renames(pulled, n=2)
+    fixes.approve(onboarding=onboarding, pks=[f.pk for f in renames], actor=manager)
+    with django_capture_on_commit_callbacks(execute=False):  # the send task's message is lost
+        fixes.start_sending(practice=practice, onboarding=onboarding, actor=manager)
+    sending_now = Fix.objects.filter(pk__in=[f.pk for f in renames], status=FixStatus.SENDING)
+    assert sending_now.count() == 2 and not fake_xero.writes
+
+    assert tasks.sweep_stale_sends() == []  # just handed over: a worker may still be on it
+    lost_at = timezone.now() - timedelta(seconds=settings.LIFTOFF_FIX_SEND_STALE_AFTER + 60)
+    sending_now.update(sending_since=lost_at)
+
+    assert tasks.sweep_stale_sends() == [onboarding.pk]  # sent again, in-process here
+    for fix in renames:
+        fix.refresh_from_db()
+        assert fix.status == FixStatus.SENT, fix.reason
+        assert fake_xero.client_by(fix.record_id)["name"] == fix.after
+    assert len(fake_xero.writes) == 2
+    assert tasks.sweep_stale_sends() == []
+
+
+def test_a_sweep_hands_over_only_sends_older_than_the_limit(practice, manager, pulled, settings):
+    onboarding = practice.current_onboarding()
+    (fix,) = _renames(pulled, n=1)
+    now = timezone.now()
+    Fix.objects.filter(pk=fix.pk).update(
+        status=FixStatus.SENDING, sending_since=now - timedelta(seconds=100)
+    )
+    settings.LIFTOFF_FIX_SEND_STALE_AFTER = 120
+    assert sending.stale_sends(now) == []
+    settings.LIFTOFF_FIX_SEND_STALE_AFTER = 90
+    assert sending.stale_sends(now) == [onboarding.pk]
+    fix.refresh_from_db()
+    assert fix.status == FixStatus.SENDING and fix.sending_since == now  # its clock restarted
+    assert sending.stale_sends(now) == []
