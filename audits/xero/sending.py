@@ -211,13 +211,16 @@ def stale_sends(now=None) -> list[int]:
     """The onboardings whose fixes have been "sending" for longer than
     ``LIFTOFF_FIX_SEND_STALE_AFTER`` (their send task was lost), or since before the clock was
     kept: each is handed over again, its clock restarted so that the next sweep leaves it alone
-    while that send runs. Claimed by one UPDATE each, so two sweeps never both hand one over."""
+    while that send runs. Claimed by one UPDATE each, so two sweeps never both hand one over.
+    An onboarding with a send handed over recently is left to that send, which takes every fix
+    still "sending", the stale ones too."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.LIFTOFF_FIX_SEND_STALE_AFTER)
-    late = Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True)
-    stale = Fix.objects.filter(late, status=FixStatus.SENDING)
+    sending = Fix.objects.filter(status=FixStatus.SENDING)
+    recent = set(sending.filter(sending_since__gte=cutoff).values_list("onboarding_id", flat=True))
+    stale = sending.filter(Q(sending_since__lt=cutoff) | Q(sending_since__isnull=True))
     claimed = []
-    for onboarding_id in sorted(set(stale.values_list("onboarding_id", flat=True))):
+    for onboarding_id in sorted(set(stale.values_list("onboarding_id", flat=True)) - recent):
         if stale.filter(onboarding_id=onboarding_id).update(sending_since=now):
             logger.warning("Fixes of onboarding %s were still sending; sent again", onboarding_id)
             claimed.append(onboarding_id)

@@ -319,3 +319,15 @@ def test_a_sweep_hands_over_only_sends_older_than_the_limit(practice, manager, p
     fix.refresh_from_db()
     assert fix.status == FixStatus.SENDING and fix.sending_since == now  # its clock restarted
     assert sending.stale_sends(now) == []
+
+
+def test_a_sweep_leaves_a_stale_fix_to_a_send_handed_over_recently(practice, manager, pulled):
+    # That send takes every fix of the onboarding still "sending": a second would double it.
+    onboarding = practice.current_onboarding()
+    old, new = _renames(pulled, n=2)
+    now = timezone.now()
+    Fix.objects.filter(pk=old.pk).update(status=FixStatus.SENDING, sending_since=None)
+    Fix.objects.filter(pk=new.pk).update(status=FixStatus.SENDING, sending_since=now)
+    assert sending.stale_sends(now) == []
+    Fix.objects.filter(pk=new.pk).update(status=FixStatus.SENT)
+    assert sending.stale_sends(now) == [onboarding.pk]  # none recent now: the stale one goes
