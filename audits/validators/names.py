@@ -77,12 +77,6 @@ def _normalise_text(value: str) -> str:
     return _TRAILING_LEGAL_RE.sub(" " + LEGAL_SUFFIX_TOKEN, text)
 
 
-def distinct(values: pd.Series):
-    """The distinct values of a text column as a plain object array: iterating a pandas string
-    array element by element costs more than the work done per name."""
-    return pd.unique(values.to_numpy(dtype=object))
-
-
 def each_distinct(values: pd.Series, function) -> pd.Series:
     """``function`` over a text column (blank for a missing cell), once per distinct value and
     spread back by one take: names repeat, and mapping a dict costs more than the take."""
@@ -162,7 +156,11 @@ _DIGIT_RE = re.compile(r"\d")
 
 def is_organisation(name: str) -> bool:
     """``ORGANISATION_WORDS`` found in ``name`` (an organisation word, "&" or a digit), by its
-    words looked up in a set: a third of the regular expression's time, per name."""
+    words looked up in a set: a third of the regular expression's time, per name. A name with
+    letters beyond ASCII goes to the expression itself: its case-blind matching knows that "İ" is
+    an "i" and "ſ" an "s", which ``lower()`` does not."""
+    if not name.isascii():
+        return bool(ORGANISATION_WORDS.search(name))
     if "&" in name or _DIGIT_RE.search(name):
         return True
     return not _ORGANISATION_WORD_SET.isdisjoint(_WORD_RE.findall(name.lower()))

@@ -164,6 +164,8 @@ TRICKY_NAMES = [
     "  Jane   Smith ",
     "Goldsmith Holdings",
     "Dnu Nguyen",
+    "ACME İNC",
+    "Blue Truſt",
 ]
 
 
