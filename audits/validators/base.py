@@ -262,7 +262,7 @@ def rows_by_value(values: pd.Series, rows: pd.Series) -> dict[str, list[int]]:
     return {
         name: sorted_rows[a:b]
         for name, a, b in zip(uniques, starts, ends, strict=False)
-        if name.strip()  # factorize leaves missing cells out of uniques
+        if str(name).strip()  # factorize leaves missing cells out of uniques
     }
 
 

@@ -61,8 +61,10 @@ class PassThroughInRecurringProposal(Rule):
 def pass_through_jobs(name: pd.Series, template: pd.Series) -> np.ndarray:
     """Which jobs' "name template" reads as a subscription or disbursement, once per distinct
     (name, template) pair (a pattern may run across the two)."""
-    name_codes, names = pd.factorize(name.to_numpy(dtype=object))  # Table.col: no missing cells
-    template_codes, templates = pd.factorize(template.to_numpy(dtype=object))
+    # A missing cell reads as blank: factorize's -1 would decode as another row's pair.
+    name_codes, names = pd.factorize(name.fillna("").to_numpy(dtype=object))
+    template_codes, templates = pd.factorize(template.fillna("").to_numpy(dtype=object))
+    # One integer per (name, template) pair, decoded below by // and % len(templates).
     pair_codes, pairs = pd.factorize(name_codes.astype(np.int64) * len(templates) + template_codes)
     found = [
         PASS_THROUGH_RE.search(

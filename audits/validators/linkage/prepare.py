@@ -95,7 +95,9 @@ def _raw(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _strip(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A cell trimmed; a cell that is not text (a number from a hand-built frame) as its text,
+    as ``per_distinct`` reads it."""
+    return value.strip() if isinstance(value, str) else str(value).strip()
 
 
 def _stripped(frame: pd.DataFrame, name: str) -> np.ndarray:

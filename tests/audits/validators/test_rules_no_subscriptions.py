@@ -1,4 +1,7 @@
+import pandas as pd
+
 from audits.validators import no_subscriptions
+from audits.validators.no_subscriptions import pass_through_jobs
 from tests.audits.validators.rule_helpers import findings
 
 
@@ -76,3 +79,9 @@ def test_it_leaves_a_subscription_job_alone_when_the_client_has_no_annual_job():
         },
     ]
     assert findings(no_subscriptions, "C15.W002", xpm_jobs=jobs) == []
+
+
+def test_a_missing_template_cell_reads_as_blank_not_as_another_rows_template():
+    names = pd.Series(["Xero subscription", "Tax return"])
+    templates = pd.Series(["Annual", None], dtype="str")
+    assert pass_through_jobs(names, templates).tolist() == [True, False]
