@@ -16,7 +16,6 @@ and reordered words). A candidate must also reach ``NEAR_SIMILARITY``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from audits.validators.base import per_distinct
-from audits.validators.linkage.prepare import phone, postcode, street
+from audits.validators.linkage.prepare import phone, postcode, street, tax_number
 from audits.validators.names import (
     match_series,
     normalise_name,
@@ -48,18 +47,12 @@ DISCRIMINATING = ("email", "tax_number", "date_of_birth")
 # --- identifiers -------------------------------------------------------------------------------
 
 
-_NON_WORD = re.compile(r"\W")
-
-
 def _email(text: str) -> str:
+    """Looser than ``prepare.email`` on purpose: an address without a dotted domain
+    ("jane@localhost") is still one client's address when two rows share it (C05.E001, C05.W003);
+    whether it is a valid address is C05.W006's question."""
     folded = text.casefold()
     return folded if "@" in folded else ""
-
-
-def _tax_number(text: str) -> str:
-    tax = _NON_WORD.sub("", text).casefold()
-    # "000000000", "999999999" are placeholders
-    return tax if len(tax) >= 5 and len(set(tax)) > 1 else ""
 
 
 def _each_distinct(frame: pd.DataFrame, name: str, normalise=str) -> np.ndarray:
@@ -78,7 +71,7 @@ def identifier_frame(frame: pd.DataFrame) -> pd.DataFrame:
     columns = {
         "email": _each_distinct(frame, "email", _email),
         "phone": _each_distinct(frame, "phone", phone),
-        "tax_number": _each_distinct(frame, "tax_number", _tax_number),
+        "tax_number": _each_distinct(frame, "tax_number", tax_number),
         "date_of_birth": _each_distinct(frame, "date_of_birth"),
         "street": np.where(both, streets + "|" + postcodes, ""),
     }
