@@ -137,7 +137,10 @@ def _plain_counts(lines: list[str], delimiter: str) -> np.ndarray | None:
     """Fields per record without the csv module when every record is one line: a line with no
     quote, carriage return (but a final one) or NUL has its delimiters plus one fields (an empty
     line none); the few lines with quotes are read by ``csv``. None when a quoted field may span
-    lines (an odd number of quotes on a line), for the csv module to read the whole body."""
+    lines (an odd number of quotes on a line), for the csv module to read the whole body. A quote
+    inside an unquoted field can still fool the count (two quotes on a line, yet a field that
+    spans lines); the caller then finds more counts than pandas' records and reads the body
+    with ``csv`` instead, so only the early row-limit check can be off by such lines."""
     quoted = [k for k, line in enumerate(lines) if '"' in line]
     if any(lines[k].count('"') % 2 for k in quoted):
         return None

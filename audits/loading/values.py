@@ -35,7 +35,7 @@ _NUMBER_RE = r"\s*(?P<sign>[-+]?)\s*[$£€]?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(
 REPEATED = 0.5
 
 
-def _per_distinct(values: pd.Series, parse) -> tuple[pd.Series, np.ndarray]:
+def _parsed_per_distinct(values: pd.Series, parse) -> tuple[pd.Series, np.ndarray]:
     """``parse`` (column -> (column, mask)) on the column's distinct values, spread back."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     if len(uniques) > REPEATED * len(values):
@@ -48,7 +48,7 @@ def _per_distinct(values: pd.Series, parse) -> tuple[pd.Series, np.ndarray]:
 def parse_dates(values: pd.Series, date_order: str) -> tuple[pd.Series, np.ndarray]:
     """Dates -> "YYYY-MM-DD", one vectorised pass per accepted format over the distinct values;
     the rest kept as typed."""
-    return _per_distinct(values, lambda column: _parse_dates(column, date_order))
+    return _parsed_per_distinct(values, lambda column: _parse_dates(column, date_order))
 
 
 def _parse_dates(values: pd.Series, date_order: str) -> tuple[pd.Series, np.ndarray]:
@@ -101,7 +101,7 @@ def _parse_serials(text: pd.Series, index: pd.Index, todo: np.ndarray, parsed: p
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """ "1,234.50" -> "1234.50", "$2,400" -> "2400"; anything else non-blank is kept and reported
     (once per distinct value)."""
-    return _per_distinct(values, _parse_numbers)
+    return _parsed_per_distinct(values, _parse_numbers)
 
 
 def _parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -249,6 +249,20 @@ def is_in(values: np.ndarray, wanted: set) -> np.ndarray:
     return np.fromiter(map(wanted.__contains__, values), dtype=bool, count=len(values))
 
 
+def trimmed_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A text column trimmed, as (codes, distinct values): each cell's index into the distinct
+    non-blank trimmed values, in order of first appearance, and -1 for a blank cell. Each
+    distinct cell is trimmed once."""
+    codes, uniques = pd.factorize(values)
+    trimmed = [u.strip() for u in uniques]
+    if trimmed == uniques.tolist() and "" not in trimmed:
+        return codes, uniques  # nothing to trim (str.strip returns such a value itself)
+    # One entry per distinct cell, and a last one (None) that a missing cell's code -1 picks.
+    blank_as_none = np.array([u or None for u in trimmed] + [None], dtype=object)
+    recoded, distinct = pd.factorize(blank_as_none)  # None (blank) becomes -1
+    return recoded[codes], distinct
+
+
 def rows_by_value(values: pd.Series, rows: pd.Series) -> dict[str, list[int]]:
     """Value as typed -> the spreadsheet rows holding it, in row order, for the non-blank values
     in first-row order (one sort of the codes, not a group per value)."""

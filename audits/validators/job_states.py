@@ -16,7 +16,16 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, fold, is_in, per_distinct
+from audits.validators.base import (
+    Context,
+    Finding,
+    Related,
+    Rule,
+    fold,
+    is_in,
+    per_distinct,
+    trimmed_codes,
+)
 
 WHERE = "XPM → Business → Settings → Job states"
 
@@ -175,12 +184,8 @@ def _invoice_references(ctx: Context) -> InvoiceReferences:
     if invoices is None:
         empty = pd.Index([], dtype=object)
         return InvoiceReferences(np.empty(0, dtype=np.intp), empty, np.empty(0, dtype=int))
-    codes, uniques = pd.factorize(invoices.col("reference").to_numpy(dtype=object))
-    trimmed = np.array([u.strip() or None for u in uniques] + [None], dtype=object)
-    trimmed_codes, references = pd.factorize(trimmed)  # None (blank) becomes -1
-    return InvoiceReferences(
-        trimmed_codes[codes], pd.Index(references, dtype=object), invoices.rows.to_numpy()
-    )
+    codes, references = trimmed_codes(invoices.col("reference").to_numpy(dtype=object))
+    return InvoiceReferences(codes, pd.Index(references, dtype=object), invoices.rows.to_numpy())
 
 
 class NonStandardStateOnBilledJob(Rule):

@@ -321,7 +321,7 @@ _MAYBE_CODE = re.compile(
 )
 
 
-def _strip(text: str) -> str:
+def _strip_codes(text: str) -> str:
     if not _MAYBE_CODE.search(text):
         return " ".join(text.split()).strip(" -–—:|_")
     return strip_by_patterns(text)
@@ -344,7 +344,7 @@ def strip_internal_code(name: str) -> str:
     """The name without internal codes and markers; the input itself when there are none (or
     when nothing would be left)."""
     name = str(name or "")
-    stripped = _strip(name)
+    stripped = _strip_codes(name)
     if not stripped or stripped == " ".join(name.split()):
         return name
     return stripped

@@ -12,22 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, is_in
+from audits.validators.base import Context, Finding, Related, Rule, is_in, trimmed_codes
 
 WHERE = "Ignition → Settings → billing (invoice grouping)"
-
-
-def trimmed_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A text column trimmed, as (codes, distinct values): each cell's index into the distinct
-    non-blank trimmed values, in order of first appearance, and -1 for a blank cell. Each
-    distinct cell is trimmed once."""
-    codes, uniques = pd.factorize(values)
-    trimmed = [u.strip() for u in uniques]
-    if trimmed == uniques.tolist() and "" not in trimmed:
-        return codes, uniques  # nothing to trim (str.strip returns such a value itself)
-    blank_as_none = np.array([u or None for u in trimmed] + [None], dtype=object)
-    trimmed_codes, distinct = pd.factorize(blank_as_none)  # None (blank) becomes -1
-    return trimmed_codes[codes], distinct
 
 
 @dataclass(frozen=True)
@@ -87,7 +74,9 @@ def invoices(ctx: Context) -> pd.DataFrame:
 
 
 def invoice_rows(ctx: Context, flagged: pd.DataFrame) -> dict[str, tuple[int, ...]]:
-    """Spreadsheet rows of the given invoices (every line), for the few invoices reported."""
+    """Spreadsheet rows of the given invoices (every line), for the few invoices reported.
+    ``flagged`` is a slice of ``invoices(ctx)``, whose index is each invoice's code in
+    ``invoice_lines(ctx)``."""
     return invoice_lines(ctx).rows_of(flagged.index)
 
 

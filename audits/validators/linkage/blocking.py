@@ -38,6 +38,9 @@ KINDS = (
     "end",
     "words",
 )
+# A key is (kind << 42) + value: every value stays below 2**42. The largest is an address,
+# street x (postcodes + 1) + postcode: at the 1,000,000-row upload limit per side, two sides hold
+# at most 2e6 distinct streets and 2e6 postcodes (4e12 < 2**42 = 4.4e12); ``keys`` checks it.
 _KIND_SHIFT = 42
 _LETTER_SLOTS = 32  # a name key is (skeleton code, initial): initials are a-z
 
@@ -135,6 +138,7 @@ def keys(
         add(name, codes(name), everyone, MAX_SHARED)
     street, postcode = codes("street"), codes("postcode")
     address = street * (len(p.values["postcode"]) + 1) + postcode
+    assert len(p.values["street"]) * (len(p.values["postcode"]) + 1) < 1 << _KIND_SHIFT
     add("address", address, (street >= 0) & (postcode >= 0), MAX_SHARED)
     person = p.person[positions]
     given, family = codes("given"), codes("family")
@@ -156,7 +160,7 @@ def keys(
     return rows.drop_duplicates(["pos", "key"])
 
 
-def _coded(*sides: pd.DataFrame) -> list[pd.DataFrame]:
+def _dense_keys(*sides: pd.DataFrame) -> list[pd.DataFrame]:
     """The sides' keys as one dense code space (cheaper to count and join on)."""
     codes, _ = pd.factorize(np.concatenate([side["key"].to_numpy() for side in sides]))
     out, start = [], 0
@@ -181,7 +185,7 @@ def _capped(rows: pd.DataFrame, least: int = 1) -> pd.DataFrame:
 
 def within(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Unique (i, j) positional pairs, i < j, sharing a key of one side."""
-    (rows,) = _coded(keys(p))
+    (rows,) = _dense_keys(keys(p))
     rows = _capped(rows, least=2)[["key", "pos"]]
     both = rows.merge(rows, on="key", suffixes=("_a", "_b"))
     both = both[both["pos_a"] < both["pos_b"]]
@@ -197,7 +201,7 @@ def between(a: Prepared, b: Prepared, only=None) -> tuple[np.ndarray, np.ndarray
         for p, m in zip((a, b), masks, strict=True)
     ]
     words = vocabulary(sides, reordered=True)
-    left, right = _coded(
+    left, right = _dense_keys(
         keys(a, everyone_whole=True, only=masks[0], words=words),
         keys(b, everyone_whole=True, only=masks[1], words=words),
     )

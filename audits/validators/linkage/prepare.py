@@ -94,7 +94,7 @@ def _raw(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), None, dtype=object)
 
 
-def _strip(value: object) -> str:
+def _trimmed_text(value: object) -> str:
     """A cell trimmed; a cell that is not text (a number from a hand-built frame) as its text,
     as ``per_distinct`` reads it."""
     return value.strip() if isinstance(value, str) else str(value).strip()
@@ -115,7 +115,7 @@ def _coded(raw: np.ndarray, normalise: Callable[[str], str]) -> tuple[np.ndarray
     try:
         done[:] = [normalise(u.strip()) for u in uniques]
     except AttributeError:  # a cell that is not text
-        done[:] = [normalise(_strip(u)) for u in uniques]
+        done[:] = [normalise(_trimmed_text(u)) for u in uniques]
     recoded, values = _factorise(done)
     return np.append(recoded, np.int32(-1))[codes], values
 
