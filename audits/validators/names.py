@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import OSA
 
 from audits.validators.base import per_distinct
 
@@ -96,10 +97,17 @@ def fold_accents(text: str) -> str:
 
 
 def match_name(value: object) -> str:
-    """The form names are FUZZILY compared in: normalised, accents folded, the legal-suffix class,
-    a leading "the" and the trustee wording dropped ("The Bluebell Trust" -> "bluebell", "The
-    Trustee for the Osei Family Trust" -> "osei family")."""
+    """The form names are FUZZILY compared in: normalised, accents folded, the legal-suffix class
+    (a long suffix word with one typing slip too: "Pty Limietd"), a leading "the" and the trustee
+    wording dropped ("The Bluebell Trust" -> "bluebell", "The Trustee for the Osei Family Trust"
+    -> "osei family")."""
     return _match_text(value if isinstance(value, str) else str(value or ""))
+
+
+# Suffix words long enough that one slip cannot make another word a practice would use in a name
+# ("Truss" is one slip from "trust", "Coy" from "co": those are left alone).
+_LONG_SUFFIXES = tuple(s for s in LEGAL_SUFFIXES if len(s) >= 7)
+_SUFFIX_WORDS = frozenset(LEGAL_SUFFIXES)
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -107,7 +115,22 @@ def _match_text(value: str) -> str:
     text = fold_accents(normalise_name(value)).replace(LEGAL_SUFFIX_TOKEN, " ")
     text = _TRUSTEE_RE.sub("", text.strip())  # "The Trustee for the X Trust" is X Trust's name
     text = re.sub(r"^the\s+", "", text)
-    return " ".join(text.split())
+    return " ".join(_without_mistyped_suffix(text.split()))
+
+
+def _without_mistyped_suffix(words: list[str]) -> list[str]:
+    """A last word one slip (an OSA edit) from a long legal suffix word is that suffix: it goes,
+    with the suffix words before it ("kennedy carpentry pty limiyed" -> "kennedy carpentry"),
+    as long as a word stays."""
+    if len(words) < 2 or len(words[-1]) < 6:
+        return words
+    last = words[-1]
+    if not any(OSA.distance(last, suffix, score_cutoff=1) <= 1 for suffix in _LONG_SUFFIXES):
+        return words
+    kept = words[:-1]
+    while len(kept) > 1 and kept[-1] in _SUFFIX_WORDS:
+        kept.pop()
+    return kept
 
 
 _TRUSTEE_RE = re.compile(r"^(?:the\s+)?trustees?\s+for\s+")

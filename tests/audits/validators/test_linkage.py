@@ -143,6 +143,24 @@ def test_step_13_pairs_by_tax_number_and_email_when_the_names_differ():
     assert findings(name_parity, "C13.W002", xpm_clients=xpm, xero_contacts=xero) == []
 
 
+def test_a_slip_in_the_legal_suffix_leaves_the_names_alike_across_systems():
+    # "Limited" typed "Limiyed" in Xero: the legal suffix is set aside, slip and all, so the
+    # names agree as "Kennedy Carpentry" and the shared email pairs them.
+    xpm = [
+        {"name": "Kennedy Carpentry Pty Limited", "email": "info@kc.example", "status": "Active"},
+        {"name": "Blue Bell Group", "status": "Active"},
+    ]
+    xero = [
+        {"name": "Kennedy Carpentry Pty Limiyed", "email": "info@kc.example"},
+        {"name": "Blue Bell Group"},
+    ]
+    (near,) = findings(name_parity, "C13.E001", xpm_clients=xpm, xero_contacts=xero)
+    assert near.related[0].value == "Kennedy Carpentry Pty Limiyed"
+    name = next(f for f in near.evidence["pairs"][0]["fields"] if f["field"] == "name")
+    assert name["agreement"] == "same"
+    assert findings(name_parity, "C13.W002", xpm_clients=xpm, xero_contacts=xero) == []
+
+
 def test_ignition_client_with_the_contact_email_of_an_xpm_client_is_a_near_match():
     xpm = [{"name": "Matthew O'Connor", "email": "matt@oconnor.example", "status": "Active"}]
     ignition = [{"name": "Matt O'Connor", "contact_email": "matt@oconnor.example"}]

@@ -180,3 +180,22 @@ def test_the_shortcut_for_code_free_names_changes_no_result(name):
     if not expected or expected == " ".join(name.split()):
         expected = name
     assert strip_internal_code(name) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Kennedy Carpentry Pty Limiyed",  # a wrong letter
+        "Kennedy Carpentry Pty Limietd",  # two letters swapped
+        "Kennedy Carpentry Pty Liited",  # a letter left out
+        "Kennedy Carpentry Limitd Pty",  # a suffix word after it
+        "Kennedy Carpentry Compnay",
+    ],
+)
+def test_a_long_legal_suffix_with_one_slip_is_still_set_aside_for_matching(typed):
+    assert match_name(typed) == match_name("Kennedy Carpentry Pty Limited") == "kennedy carpentry"
+
+
+@pytest.mark.parametrize("name", ["Ace Limitless", "Smith Truss", "Acme Limiting", "Limited"])
+def test_a_word_that_is_no_slip_of_a_long_legal_suffix_stays(name):
+    assert match_name(name) == name.lower()
