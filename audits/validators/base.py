@@ -263,6 +263,18 @@ def trimmed_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return recoded[codes], distinct
 
 
+def rows_for_codes(
+    codes: np.ndarray, values, rows: np.ndarray, wanted: np.ndarray
+) -> dict[str, list[int]]:
+    """``values[code]`` -> the ``rows`` whose code is one of ``wanted``, in their order: the rows
+    of the few values a rule reports, never a group for every value of a large export."""
+    hit = np.flatnonzero(np.isin(codes, wanted))
+    found: dict[str, list[int]] = {}
+    for code, row in zip(codes[hit].tolist(), rows[hit].tolist(), strict=True):
+        found.setdefault(values[code], []).append(row)
+    return found
+
+
 def rows_by_value(values: pd.Series, rows: pd.Series) -> dict[str, list[int]]:
     """Value as typed -> the spreadsheet rows holding it, in row order, for the non-blank values
     in first-row order (one sort of the codes, not a group per value)."""

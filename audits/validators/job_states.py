@@ -24,6 +24,7 @@ from audits.validators.base import (
     fold,
     is_in,
     per_distinct,
+    rows_for_codes,
     trimmed_codes,
 )
 
@@ -170,10 +171,9 @@ class InvoiceReferences:
     def rows_of(self, wanted: set[str]) -> dict[str, list[int]]:
         """Reference -> sorted spreadsheet rows of its lines, for the few references wanted."""
         wanted_codes = self.references.get_indexer(list(wanted))
-        hit = np.flatnonzero(np.isin(self.codes, wanted_codes[wanted_codes >= 0]))
-        found: dict[str, list[int]] = {}
-        for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
-            found.setdefault(self.references[code], []).append(row)
+        found = rows_for_codes(
+            self.codes, self.references, self.rows, wanted_codes[wanted_codes >= 0]
+        )
         return {reference: sorted(rows) for reference, rows in found.items()}
 
 

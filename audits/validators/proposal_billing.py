@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from audits.validators.base import Context, Finding, Related, Rule, is_in, trimmed_codes
+from audits.validators.base import (
+    Context,
+    Finding,
+    Related,
+    Rule,
+    is_in,
+    rows_for_codes,
+    trimmed_codes,
+)
 
 WHERE = "Ignition → Settings → billing (invoice grouping)"
 
@@ -28,10 +36,8 @@ class InvoiceLines:
 
     def rows_of(self, wanted: Iterable[int]) -> dict[str, tuple[int, ...]]:
         """Invoice number -> spreadsheet rows of all its lines, for the invoices (codes) given."""
-        hit = np.flatnonzero(np.isin(self.codes, np.fromiter(wanted, dtype=np.int64)))
-        found: dict[str, list[int]] = {}
-        for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
-            found.setdefault(self.numbers[code], []).append(row)
+        wanted_codes = np.fromiter(wanted, dtype=np.int64)
+        found = rows_for_codes(self.codes, self.numbers, self.rows, wanted_codes)
         return {number: tuple(rows) for number, rows in found.items()}
 
 
@@ -109,10 +115,7 @@ class JobKeys:
     def rows_per_key(self, wanted: Iterable[str]) -> dict[str, tuple[int, ...]]:
         """Sorted job rows for the few keys reported (never for every key of a large export)."""
         wanted_codes = np.flatnonzero(is_in(self.keys, set(wanted)))
-        hit = np.flatnonzero(np.isin(self.codes, wanted_codes))
-        found: dict[str, list[int]] = {}
-        for code, row in zip(self.codes[hit].tolist(), self.rows[hit].tolist(), strict=True):
-            found.setdefault(self.keys[code], []).append(row)
+        found = rows_for_codes(self.codes, self.keys, self.rows, wanted_codes)
         return {key: tuple(sorted(rows)) for key, rows in found.items()}
 
 
