@@ -107,7 +107,6 @@ def match_name(value: object) -> str:
 # Suffix words long enough that one slip cannot make another word a practice would use in a name
 # ("Truss" is one slip from "trust", "Coy" from "co": those are left alone).
 _LONG_SUFFIXES = tuple(s for s in LEGAL_SUFFIXES if len(s) >= 7)
-_SUFFIX_WORDS = frozenset(LEGAL_SUFFIXES)
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -115,22 +114,19 @@ def _match_text(value: str) -> str:
     text = fold_accents(normalise_name(value)).replace(LEGAL_SUFFIX_TOKEN, " ")
     text = _TRUSTEE_RE.sub("", text.strip())  # "The Trustee for the X Trust" is X Trust's name
     text = re.sub(r"^the\s+", "", text)
-    return " ".join(_without_mistyped_suffix(text.split()))
+    return _without_mistyped_suffix(" ".join(text.split()))
 
 
-def _without_mistyped_suffix(words: list[str]) -> list[str]:
+def _without_mistyped_suffix(text: str) -> str:
     """A last word one slip (an OSA edit) from a long legal suffix word is that suffix: it goes,
-    with the suffix words before it ("kennedy carpentry pty limiyed" -> "kennedy carpentry"),
-    as long as a word stays."""
-    if len(words) < 2 or len(words[-1]) < 6:
-        return words
-    last = words[-1]
+    with the suffix words before it, as ``normalise_name`` takes a suffix run ("kennedy
+    carpentry pty limiyed" -> "kennedy carpentry")."""
+    before, _, last = text.rpartition(" ")
+    if not before or len(last) < 6:
+        return text
     if not any(OSA.distance(last, suffix, score_cutoff=1) <= 1 for suffix in _LONG_SUFFIXES):
-        return words
-    kept = words[:-1]
-    while len(kept) > 1 and kept[-1] in _SUFFIX_WORDS:
-        kept.pop()
-    return kept
+        return text
+    return _TRAILING_LEGAL_RE.sub("", before)
 
 
 _TRUSTEE_RE = re.compile(r"^(?:the\s+)?trustees?\s+for\s+")

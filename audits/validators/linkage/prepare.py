@@ -94,12 +94,6 @@ def _raw(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), None, dtype=object)
 
 
-def _trimmed_text(value: object) -> str:
-    """A cell trimmed; a cell that is not text (a number from a hand-built frame) as its text,
-    as ``per_distinct`` reads it."""
-    return value.strip() if isinstance(value, str) else str(value).strip()
-
-
 def _stripped(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A column trimmed ("" for a missing cell or column), once per distinct value."""
     if name not in frame:
@@ -114,8 +108,8 @@ def _coded(raw: np.ndarray, normalise: Callable[[str], str]) -> tuple[np.ndarray
     done = np.empty(len(uniques), dtype=object)
     try:
         done[:] = [normalise(u.strip()) for u in uniques]
-    except AttributeError:  # a cell that is not text
-        done[:] = [normalise(_trimmed_text(u)) for u in uniques]
+    except AttributeError:  # a cell that is not text (a hand-built frame): as its text, as
+        done[:] = [normalise(str(u).strip()) for u in uniques]  # ``per_distinct`` reads it
     recoded, values = _factorise(done)
     return np.append(recoded, np.int32(-1))[codes], values
 
